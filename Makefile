@@ -1,0 +1,35 @@
+# The README's two commands: `make demo` and `make test`. Each installs into .venv when needed.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test dev lock benchmark clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cfam demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+dev: $(STAMP)
+	DAGSTER_HOME=$${DAGSTER_HOME:-$$PWD/data/dagster} $(BIN)/dagster dev -w workspace.yaml
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/matching.py
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock
+
+clean:
+	rm -rf $(VENV)

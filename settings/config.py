@@ -1,0 +1,65 @@
+"""`config/settings.yaml`: every setting has a default; a bad one is a clear error naming it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class SettingsError(ValueError):
+    """Configuration that cannot be used; the CLI exits 2 with this message."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatchingSettings(_Strict):
+    auto_match_probability: float = Field(0.99, gt=0, lt=1)
+    clerical_lower_probability: float = Field(0.5, gt=0, lt=1)
+    household_address_similarity: float = Field(90, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MatchingSettings:
+        if self.clerical_lower_probability >= self.auto_match_probability:
+            raise ValueError("matching.clerical_lower_probability must be below matching.auto_match_probability")
+        return self
+
+
+class TermDates(_Strict):
+    """Term start and end as MM-DD; an autumn term belongs to the first year of the academic year."""
+
+    autumn: tuple[str, str] = ("09-01", "12-31")
+    spring: tuple[str, str] = ("01-01", "04-30")
+    summer: tuple[str, str] = ("05-01", "07-31")
+
+
+class ValidationSettings(_Strict):
+    min_valid_postcode_share: float = Field(0.8, ge=0, le=1)
+    max_quarantine_share: float = Field(0.2, ge=0, le=1)
+
+
+class Settings(_Strict):
+    la_code: str = "874"
+    pseudonymise: bool = False
+    matching: MatchingSettings = MatchingSettings()
+    terms: TermDates = TermDates()
+    validation: ValidationSettings = ValidationSettings()
+
+
+def load_settings(config_dir: Path) -> Settings:
+    path = Path(config_dir) / "settings.yaml"
+    if not path.exists():
+        return Settings()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return Settings.model_validate(raw)
+    except yaml.YAMLError as error:
+        raise SettingsError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or '(top level)'}: {item['msg']}" for item in error.errors()
+        )
+        raise SettingsError(f"{path}: {problems}") from None
