@@ -1,0 +1,144 @@
+"""The checks each staged extract must pass, per source (contracts/extracts.md, warehouse/schema.sql).
+
+Plain data, no great-expectations import: `gx_runner` turns each `Check` into a GX Expectation.
+Blocking checks mean the month's data cannot be trusted for matching and claims; the others warn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from settings import Settings, month_end, month_start
+from settings.paths import SOURCES
+from warehouse import connect
+
+GENDERS = ("M", "F", "U")
+
+ALLOWED_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "early_help": {
+        "role": ("parent_carer", "child", "other_adult"),
+        "gender": GENDERS,
+        "csc_status": ("none", "cin", "cp", "lac"),
+    },
+    "school_attendance": {
+        "gender": GENDERS,
+        "term": ("autumn", "spring", "summer"),
+    },
+    "police": {
+        "incident_type": ("crime", "asb", "domestic_abuse"),
+        "person_role": ("offender", "suspect", "victim", "witness"),
+        "outcome": (
+            "charge", "caution", "youth_caution", "youth_conditional_caution", "conviction",
+            "community_resolution", "asb_warning", "acceptable_behaviour_contract", "asb_injunction",
+            "criminal_behaviour_order", "dispersal", "no_further_action",
+        ),
+        "gender": GENDERS,
+    },
+    "dwp": {
+        "spell_type": ("benefit", "employment"),
+        "benefit": ("JSA", "ESA", "IS", "IB", "UC", "CA", "PIP", "DLA", "HB"),
+        "uc_regime": (
+            "searching_for_work", "preparing_for_work", "planning_for_work", "no_work_requirements",
+            "working_enough", "working_with_requirements",
+        ),
+        "gender": GENDERS,
+    },
+    "cross_keys_homes": {
+        "person_role": ("lead_tenant", "joint_tenant", "household_member"),
+    },
+}
+
+# National Insurance number: two letters, six digits, suffix A-D (spaces between the pairs tolerated).
+NINO_PATTERN = r"^[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]$"
+# Unique Pupil Number: 13 characters, a check letter then 12 digits.
+UPN_PATTERN = r"^[A-Z]\d{12}$"
+ACADEMIC_YEAR_PATTERN = r"^\d{4}/\d{2}$"
+EARLIEST_BIRTH = pd.Timestamp("1900-01-01")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation: the GX class by name, its arguments, and how bad a failure is."""
+
+    name: str
+    column: str | None
+    blocking: bool
+    expectation: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    only_where_present: str | None = None  # evaluate only rows where this column is not null
+
+
+@cache
+def _staging_table(source: str) -> tuple[tuple[str, str], ...]:
+    """(column, type) of `staging.<source>`, read from the schema itself so the two never drift."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source: {source!r}; expected one of {', '.join(SOURCES)}")
+    con = connect(":memory:")
+    try:
+        return tuple((name, column_type) for name, column_type, *_ in
+                     con.execute(f"DESCRIBE staging.{source}").fetchall())
+    finally:
+        con.close()
+
+
+def staging_columns(source: str) -> tuple[str, ...]:
+    return tuple(name for name, _ in _staging_table(source))
+
+
+def date_columns(source: str) -> tuple[str, ...]:
+    return tuple(name for name, column_type in _staging_table(source) if column_type == "DATE")
+
+
+def _between(name: str, column: str, low: Any = None, high: Any = None) -> Check:
+    return Check(name, column, False, "ExpectColumnValuesToBeBetween", {"min_value": low, "max_value": high})
+
+
+def _pattern(name: str, column: str, regex: str) -> Check:
+    return Check(name, column, False, "ExpectColumnValuesToMatchRegex", {"regex": regex})
+
+
+def _source_warnings(source: str, month: str) -> list[Check]:
+    """Plausibility checks particular to each source."""
+    end = pd.Timestamp(month_end(month))
+    if source == "early_help":
+        return [_pattern("nino pattern", "nino", NINO_PATTERN), _pattern("upn pattern", "upn", UPN_PATTERN)]
+    if source == "school_attendance":
+        return [
+            _pattern("upn pattern", "upn", UPN_PATTERN),
+            _pattern("academic_year pattern", "academic_year", ACADEMIC_YEAR_PATTERN),
+            _between("sessions_possible 0..400", "sessions_possible", 0, 400),
+            _between("authorised_absence >= 0", "authorised_absence", 0),
+            _between("unauthorised_absence >= 0", "unauthorised_absence", 0),
+            _between("fixed_term_exclusions >= 0", "fixed_term_exclusions", 0),
+        ]
+    if source == "police":
+        return [_between("incident_date within 3 years", "incident_date", end - pd.DateOffset(years=3), end)]
+    if source == "dwp":
+        return [_pattern("nino pattern", "nino", NINO_PATTERN),
+                _between("start_date not after month end", "start_date", high=end)]
+    if source == "cross_keys_homes":
+        return [_between("snapshot_date within month", "snapshot_date", pd.Timestamp(month_start(month)), end),
+                _between("weeks_in_arrears >= 0", "weeks_in_arrears", 0)]
+    raise ValueError(f"unknown source: {source!r}")
+
+
+def checks_for(source: str, month: str, settings: Settings) -> list[Check]:
+    """Every GX-evaluated check for one source and month (the quarantine share is computed apart)."""
+    checks = [
+        Check("required columns present", None, True, "ExpectTableColumnsToMatchSet",
+              {"column_set": list(staging_columns(source)), "exact_match": False}),
+        Check("row_key unique", "row_key", True, "ExpectColumnValuesToBeUnique"),
+        Check("row_key not null", "row_key", True, "ExpectColumnValuesToNotBeNull"),
+    ]
+    for column, allowed in ALLOWED_VALUES[source].items():
+        checks.append(Check(f"{column} allowed values", column, True, "ExpectColumnValuesToBeInSet",
+                            {"value_set": list(allowed)}))
+    checks.append(_between("date_of_birth plausible", "date_of_birth", EARLIEST_BIRTH, pd.Timestamp(month_end(month))))
+    checks.append(Check("valid postcode share", "postcode_std", False, "ExpectColumnValuesToNotBeNull",
+                        {"mostly": settings.validation.min_valid_postcode_share}, only_where_present="postcode"))
+    checks.extend(_source_warnings(source, month))
+    return checks
