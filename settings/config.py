@@ -44,6 +44,8 @@ class ValidationSettings(_Strict):
 class Settings(_Strict):
     la_code: str = "874"
     pseudonymise: bool = False
+    # Town names dropped from addresses before comparing them ("14 High St, Peterborough" = "14 High Street").
+    towns: tuple[str, ...] = ("PETERBOROUGH",)
     matching: MatchingSettings = MatchingSettings()
     terms: TermDates = TermDates()
     validation: ValidationSettings = ValidationSettings()

@@ -1,0 +1,106 @@
+"""Loading one extract file: read, check, quarantine, stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from settings import Settings, parse_month
+from sources import cross_keys_homes, dwp, early_help, police, school_attendance
+from sources.layouts import Layout, StageContext
+from sources.quarantine import TOO_MANY_CELLS, Issue, quarantine_frame
+from sources.reading import ExtractError, load_mapping, read_cells, select_columns
+from sources.standardise import DEFAULT_TOWNS
+from sources.validate import check_cells
+from warehouse import connect
+
+LAYOUTS: dict[str, Layout] = {
+    module.LAYOUT.source: module.LAYOUT for module in (early_help, school_attendance, police, dwp, cross_keys_homes)
+}
+RAW_COLUMNS = ("month", "source", "source_file", "row_number", "row_key", "outcome", "fields")
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    source: str
+    file: str                  # the file's name only
+    raw: pd.DataFrame          # raw.extract_rows: every row read, whatever became of it
+    staged: pd.DataFrame       # staging.<source>: the rows loaded
+    quarantine: pd.DataFrame   # ops.quarantine: one row per reason per quarantined row
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    duplicates_removed: int
+
+
+@lru_cache(maxsize=None)
+def staging_columns(source: str) -> tuple[tuple[str, str, bool], ...]:
+    """(name, DuckDB type, nullable) of staging.<source>, from warehouse/schema.sql: the one contract."""
+    with connect(":memory:") as con:
+        rows = con.execute(f"DESCRIBE staging.{source}").fetchall()
+    return tuple((name, column_type, null == "YES") for name, column_type, null, *_ in rows)
+
+
+def _as_schema_type(values: pd.Series, column_type: str, nullable: bool) -> pd.Series:
+    if column_type == "DATE":
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    if column_type == "INTEGER":
+        return values.astype("Int64" if nullable else "int64")
+    if column_type == "BOOLEAN":
+        return values.astype("boolean" if nullable else "bool")
+    if column_type == "DOUBLE":
+        return values.astype("float64")
+    if column_type.startswith("DECIMAL"):
+        return values.astype("float64").round(int(column_type.rstrip(")").split(",")[1]))
+    return values.astype(object).where(values.notna(), None)  # VARCHAR and VARCHAR[]
+
+
+def _staged(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        name: _as_schema_type(frame[name], column_type, nullable)
+        for name, column_type, nullable in staging_columns(source)
+    }).reset_index(drop=True)
+
+
+def load_extract(path: Path, source: str, month: str, *, mapping_path: Path | None = None,
+                 settings: Settings | None = None, towns: tuple[str, ...] = DEFAULT_TOWNS) -> ExtractResult:
+    """Read one extract and split its rows into loaded, quarantined and exact repeats.
+
+    `mapping_path` is `config/mappings/<source>.yaml` (no file there means the default layout); `towns` are
+    removed from the end of addresses (standardise_address). Raises ExtractError when the whole file cannot
+    be read; a bad row is quarantined and never stops the others.
+    """
+    if source not in LAYOUTS:
+        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(LAYOUTS)}")
+    path, month, layout = Path(path), parse_month(month), LAYOUTS[source]
+    mapping = load_mapping(mapping_path)
+    cells, overlong = read_cells(path, mapping)
+    checked = check_cells(select_columns(path, cells, layout.columns), layout, month, mapping.date_format)
+    overlong_rows = pd.Series(cells.index.isin(overlong), index=cells.index) & ~checked.repeats
+    issues = [*checked.issues, Issue(overlong_rows, None, TOO_MANY_CELLS)]
+    quarantine = quarantine_frame(issues, checked.row_keys, month, source, path.name)
+
+    quarantined = cells.index.isin(quarantine["row_number"])
+    loaded = ~quarantined & ~checked.repeats.to_numpy()
+    context = StageContext(month, settings or Settings(), tuple(towns))
+    staged = layout.stage(checked.typed[loaded], context).assign(
+        month=month, source_file=path.name, row_number=cells.index[loaded], row_key=checked.row_keys[loaded]
+    )
+
+    outcome = pd.Series("loaded", index=cells.index).mask(quarantined, "quarantined").mask(checked.repeats, "duplicate")
+    raw = pd.DataFrame({
+        "month": month, "source": source, "source_file": path.name, "row_number": cells.index.astype("int64"),
+        "row_key": checked.row_keys.to_numpy(), "outcome": outcome.to_numpy(),
+        "fields": [dict(zip(cells.columns, row, strict=True)) for row in cells.itertuples(index=False, name=None)],
+    }, columns=list(RAW_COLUMNS))
+    return ExtractResult(
+        source=source, file=path.name, raw=raw, staged=_staged(staged, source), quarantine=quarantine,
+        rows_read=len(cells), rows_loaded=int(loaded.sum()), rows_quarantined=int(quarantined.sum()),
+        duplicates_removed=int(checked.repeats.sum()),
+    )
+
+
+__all__ = ["ExtractError", "ExtractResult", "LAYOUTS", "load_extract", "staging_columns"]

@@ -1,0 +1,37 @@
+"""Cambridgeshire Constabulary: one row per person per incident reported that month."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sources.layouts import GENDERS, Layout, StageContext, standard_columns
+
+OUTCOMES = (
+    "charge", "caution", "youth_caution", "youth_conditional_caution", "conviction", "community_resolution",
+    "asb_warning", "acceptable_behaviour_contract", "asb_injunction", "criminal_behaviour_order", "dispersal",
+    "no_further_action",
+)  # fmt: skip
+
+
+def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
+    return typed.assign(**standard_columns(typed["forename"], typed["surname"], typed["postcode"],
+                                           typed["address"], context.towns))
+
+
+LAYOUT = Layout(
+    source="police",
+    columns=(
+        "incident_ref", "person_ref", "incident_date", "incident_type", "person_role", "outcome",
+        "forename", "surname", "date_of_birth", "gender", "address", "postcode", "pnc_id",
+    ),
+    key=("incident_ref", "person_ref"),
+    stage=_stage,
+    required=frozenset({"incident_date", "incident_type", "person_role"}),
+    dates=frozenset({"incident_date", "date_of_birth"}),
+    allowed={
+        "incident_type": ("crime", "asb", "domestic_abuse"),
+        "person_role": ("offender", "suspect", "victim", "witness"),
+        "outcome": OUTCOMES,
+        "gender": GENDERS,
+    },
+)

@@ -1,0 +1,192 @@
+"""Reading an extract file into text cells: CSV or XLSX, encodings, column mappings and date formats.
+
+Every cell is read as text (UPNs and NINOs keep their leading zeros and letters); a blank cell is None.
+Errors name the file and the column, never a cell's value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class ExtractError(ValueError):
+    """A whole extract file cannot be read; the message names the file and the column, never cell values."""
+
+
+class ColumnMapping(BaseModel):
+    """`config/mappings/<source>.yaml`: their column name -> our column name, and optional reading hints."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    columns: dict[str, str] = {}
+    encoding: str | None = None
+    date_format: str | None = None
+
+
+def load_mapping(path: Path | None) -> ColumnMapping:
+    """The mapping at `path`; the default layout when there is no path or no file there."""
+    if path is None or not Path(path).exists():
+        return ColumnMapping()
+    try:
+        return ColumnMapping.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+    except yaml.YAMLError as error:
+        raise ExtractError(f"{path}: mapping is not valid YAML ({error.__class__.__name__})") from None
+    except ValidationError as error:
+        fields = ", ".join(".".join(str(part) for part in item["loc"]) for item in error.errors())
+        raise ExtractError(f"{path}: mapping has invalid settings: {fields}") from None
+
+
+def detect_encoding(data: bytes) -> str:
+    """utf-8-sig when there is a BOM, utf-8 when the bytes decode strictly as UTF-8, else cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _decode(path: Path, encoding: str | None) -> str:
+    data = path.read_bytes()
+    encoding = encoding or detect_encoding(data)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ExtractError(f"{path.name}: unknown encoding {encoding!r} in the mapping") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ExtractError(f"{path.name}: cannot be decoded as {encoding} (byte {error.start})") from None
+
+
+def _table(path: Path, rows: list[list[str]]) -> tuple[pd.DataFrame, list[int]]:
+    """Header and data rows as a frame, and the row numbers holding text beyond the header's width."""
+    if not rows:
+        raise ExtractError(f"{path.name}: the file is empty")
+    header, *body = rows
+    width = len(header)
+    overlong = [number for number, cells in enumerate(body, start=1) if any(cell.strip() for cell in cells[width:])]
+    body = [(cells + [""] * width)[:width] for cells in body]
+    return pd.DataFrame(body, columns=[name.strip() for name in header], dtype=object), overlong
+
+
+def _read_csv(path: Path, encoding: str | None) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(_decode(path, encoding), newline="")))
+    except csv.Error as error:
+        raise ExtractError(f"{path.name}: not a readable CSV ({error.__class__.__name__})") from None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)  # a date cell gives "2015-01-01 00:00:00"
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several unrelated types for a damaged file
+        raise ExtractError(f"{path.name}: not a readable XLSX workbook ({error.__class__.__name__})") from None
+    try:
+        return [[_cell_text(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_cells(path: Path, mapping: ColumnMapping) -> tuple[pd.DataFrame, list[int]]:
+    """The file's rows as text with our column names (trimmed headers, the mapping applied), and the numbers
+    of rows with more cells than the header (those cells are not read).
+
+    The index is the row number (1 = first data row, blank rows counted); wholly blank rows are dropped.
+    Cells are trimmed text; blank cells are None. Columns the mapping does not name keep their own name.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _read_csv(path, mapping.encoding)
+    elif suffix == ".xlsx":
+        rows = _read_xlsx(path)  # openpyxl directly: pd.read_excel drops blank rows, shifting row numbers
+    else:
+        raise ExtractError(f"{path.name}: not a .csv or .xlsx file")
+    frame, overlong = _table(path, rows)
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row_number")
+    frame = frame.apply(lambda column: column.str.strip())
+    frame = frame.where(frame != "", None).dropna(how="all")
+    return frame.rename(columns=_renames(path, list(frame.columns), mapping)), overlong
+
+
+def _renames(path: Path, headers: list[str], mapping: ColumnMapping) -> dict[str, str]:
+    by_lower = {header.lower(): header for header in headers}
+    renames = {}
+    for theirs, ours in mapping.columns.items():
+        header = by_lower.get(theirs.strip().lower())
+        if header is None:
+            raise ExtractError(f"{path.name}: the mapping names column {theirs.strip()!r}, which the file lacks")
+        renames[header] = ours.strip()
+    return renames
+
+
+def select_columns(path: Path, cells: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The layout's columns, matched case-insensitively, in the layout's order; extra columns are left out.
+
+    A missing column, or one present twice (e.g. a mapped header and an unmapped one both giving
+    `date_of_birth`), is an ExtractError naming it.
+    """
+    positions: dict[str, list[int]] = {column: [] for column in columns}
+    for position, header in enumerate(cells.columns):
+        if header.lower() in positions:
+            positions[header.lower()].append(position)
+    for column, found in positions.items():
+        if len(found) != 1:
+            problem = "is missing" if not found else "appears more than once"
+            raise ExtractError(f"{Path(path).name}: required column {column!r} {problem}")
+    selected = cells.iloc[:, [positions[column][0] for column in columns]]
+    selected.columns = list(columns)
+    return selected
+
+
+EXCEL_SERIAL = "excel serial"
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%b-%y", EXCEL_SERIAL)
+_TIME_OF_DAY = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$"  # "2015-01-01 00:00:00" is how an XLSX date cell reads
+
+
+def _parse_with(text: pd.Series, date_format: str) -> pd.Series:
+    if date_format == EXCEL_SERIAL:
+        numbers = pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,6}(?:\.0+)?")), errors="coerce")
+        days = numbers[numbers.between(1, 100_000)].astype("int64")  # whole days: no float rounding
+        dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        dates[days.index] = pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")
+        return dates
+    return pd.to_datetime(text, format=date_format, errors="coerce")
+
+
+def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.Series, str]:
+    """Parse a column of date text; return the dates (NaT where blank or unparsed) and the format used.
+
+    Without `date_format` the column's format is the one of DATE_FORMATS that parses the most values.
+    A time of day after the date is ignored. ISO dates and Excel serial numbers are unambiguous, so they are
+    accepted whatever the column's format.
+    """
+    distinct = pd.Series(values.dropna().unique(), dtype=object)
+    text = distinct.str.strip().str.replace(_TIME_OF_DAY, "", regex=True)
+    if date_format is None:
+        candidates = {candidate: _parse_with(text, candidate) for candidate in DATE_FORMATS}
+        date_format = max(candidates, key=lambda candidate: candidates[candidate].notna().sum())
+        parsed = candidates[date_format]
+    else:
+        parsed = _parse_with(text, date_format)
+    for unambiguous in ("%Y-%m-%d", EXCEL_SERIAL):
+        parsed = parsed.fillna(_parse_with(text, unambiguous))
+    lookup = dict(zip(distinct, parsed, strict=True))
+    return pd.to_datetime(values.map(lookup)), date_format

@@ -1,0 +1,93 @@
+"""Typing an extract's text cells against its layout, and finding the rows that cannot be used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from settings import month_end
+from sources.layouts import YES_NO, Layout
+from sources.quarantine import (
+    DUPLICATE_KEY,
+    MISSING_KEY_PART,
+    MISSING_VALUE,
+    NOT_A_DATE,
+    NOT_A_NUMBER,
+    NOT_ALLOWED,
+    Issue,
+)
+from sources.reading import parse_dates
+
+
+@dataclass(frozen=True)
+class Checked:
+    typed: pd.DataFrame      # every layout column typed: text trimmed, dates, canonical enumerations, numbers
+    row_keys: pd.Series      # contracts/extracts.md "Keys"; None where a key part is missing or not a date
+    repeats: pd.Series       # True for an exact repeat of an earlier row
+    issues: list[Issue]      # on rows that are not repeats
+
+
+def _typed_dates(text: pd.Series, column: str, month: str, date_format: str | None) -> pd.Series:
+    dates, used_format = parse_dates(text, date_format)
+    if column == "date_of_birth" and "%y" in used_format:
+        # A two-digit year reads as 19xx or 20xx; nobody is born after the extract's month.
+        future = dates > pd.Timestamp(month_end(month))
+        dates = dates.mask(future, dates[future] - pd.DateOffset(years=100))
+    return dates
+
+
+def _enumeration(text: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
+    return text.str.lower().map({value.lower(): value for value in allowed}).astype(object)
+
+
+def _numbers(text: pd.Series, whole: bool) -> tuple[pd.Series, pd.Series]:
+    """The numbers, and where a non-blank cell is not one (or is negative, or not whole for counts)."""
+    cleaned = text if whole else text.str.replace(r"[£,\s]", "", regex=True)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    valid = (numbers >= 0) & (numbers < float("inf"))  # NaN compares False
+    if whole:
+        valid &= numbers % 1 == 0
+    bad = text.notna() & ~valid
+    return numbers.mask(bad), bad
+
+
+def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: str | None) -> Checked:
+    """`cells` holds the layout's columns as trimmed text (None when blank), indexed by row number."""
+    typed = cells.copy()
+    issues: list[Issue] = []
+    for column in layout.columns:
+        blank = cells[column].isna()
+        if column in layout.key:
+            issues.append(Issue(blank, column, MISSING_KEY_PART))
+        elif column in layout.required:
+            issues.append(Issue(blank, column, MISSING_VALUE))
+        if column in layout.dates:
+            typed[column] = _typed_dates(cells[column], column, month, date_format)
+            issues.append(Issue(~blank & typed[column].isna(), column, NOT_A_DATE))
+        elif column in layout.allowed or column in layout.flags:
+            allowed = layout.allowed.get(column) or tuple(YES_NO)
+            values = _enumeration(cells[column], allowed)
+            issues.append(Issue(~blank & values.isna(), column, NOT_ALLOWED))
+            typed[column] = values.map(YES_NO) if column in layout.flags else values
+            if column in layout.blank_means:
+                typed[column] = typed[column].mask(blank, layout.blank_means[column])
+        elif column in layout.counts or column in layout.amounts:
+            typed[column], bad = _numbers(cells[column], whole=column in layout.counts)
+            issues.append(Issue(bad, column, NOT_A_NUMBER))
+    issues.extend(layout.row_checks(typed))
+
+    row_keys = _row_keys(cells, typed, layout)
+    repeats = cells.duplicated(keep="first")
+    issues.append(Issue(row_keys.notna() & ~repeats & row_keys.where(~repeats).duplicated(keep="first"),
+                        None, DUPLICATE_KEY))
+    issues = [Issue(issue.rows & ~repeats, issue.column, issue.reason) for issue in issues]
+    return Checked(typed, row_keys, repeats, [issue for issue in issues if issue.rows.any()])
+
+
+def _row_keys(cells: pd.DataFrame, typed: pd.DataFrame, layout: Layout) -> pd.Series:
+    """Key columns joined by `|`: dates as YYYY-MM-DD, other parts as written (trimmed)."""
+    parts = [typed[column].dt.strftime("%Y-%m-%d") if column in layout.dates else cells[column]
+             for column in layout.key]
+    keys = parts[0].str.cat(parts[1:], sep="|") if len(parts) > 1 else parts[0]
+    return keys.where(keys.notna(), None).astype(object)
