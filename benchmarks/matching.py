@@ -1,0 +1,214 @@
+"""Benchmark the match step against two peers on the same generated data, in one command.
+
+    python benchmarks/matching.py [--scale peterborough|county|both] [--work DIR]
+
+For each scale: generate sample data (Peterborough: 6,000 Early Help families; county: 10x), load it into a
+warehouse, then run each engine in its own subprocess (so peak memory is its own, from getrusage maxrss):
+  ours          matching.match_month with the shipped model (exact ids, then Splink predict only)
+  splink_plain  Splink 5 with the library's default comparisons (Name, DateOfBirth, Postcode), default training
+  recordlinkage Index().block(...) + sortedneighbourhood, binarised features, ECMClassifier
+Every engine sees the same person views; precision/recall/F1 are over (source, row_key, eh_person_id) pairs.
+Prints a table with each peer's ratio to ours. Not a test: run by hand, figures go in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+
+SCALES = {"peterborough": 6_000, "county": 60_000}
+FIRST_MONTH, MONTH = "2016-10", "2016-12"   # three months: ends on a school term's extract
+ENGINES = ("ours", "splink_plain", "recordlinkage")
+CHILD_TIMEOUT_SECONDS = 1800
+
+
+def prepare(scale: str, work: Path) -> Path:
+    """Generate and load the scale's data once; return the warehouse path."""
+    from matching.evaluate import load_landing
+    from sample_data import generate
+    from settings import months_between
+    from warehouse import connect
+
+    folder = work / scale
+    database = folder / "warehouse.duckdb"
+    if database.exists():
+        return database
+    started = time.perf_counter()
+    generate(folder, SCALES[scale], FIRST_MONTH, MONTH, seed=7)
+    generated = time.perf_counter()
+    con = connect(database)
+    load_landing(con, folder / "landing", months_between(FIRST_MONTH, MONTH))
+    con.close()
+    print(f"{scale}: generated in {generated - started:.0f} s, loaded in {time.perf_counter() - generated:.0f} s",
+          flush=True)
+    return database
+
+
+# --- engines (each runs in a child process) --------------------------------------------------------------
+
+def _people(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    from matching.person_views import EH_MODEL_INPUT, SOURCE_MODEL_INPUT, build_person_views, restrict_source_model_input
+
+    build_person_views(con, MONTH)
+    restrict_source_model_input(con, None)
+    return EH_MODEL_INPUT, SOURCE_MODEL_INPUT
+
+
+def _rows_of(con: duckdb.DuckDBPyConnection, person_pairs: pd.DataFrame) -> pd.DataFrame:
+    """(eh_person_id, unique_id) person pairs -> (source, row_key, eh_person_id, decision) rows."""
+    from matching.person_views import SOURCE_ROWS
+
+    rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
+    return person_pairs.merge(rows, on="unique_id")[["source", "row_key", "eh_person_id"]].assign(decision="auto_match")
+
+
+def run_ours(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
+    import matching
+    from settings import Settings
+
+    result = matching.match_month(con, MONTH, Settings(), model_path=matching.SHIPPED_MODEL)
+    matched_people = sum(count for key, count in result.stats.items()
+                         if key.startswith("people_") and key.endswith(("auto_match", "clerical_review")))
+    return result.matches, {"pairs_scored": result.stats["pairs_scored"], "clerical": result.stats["clerical_queue"],
+                            "clerical_share": round(result.stats["clerical_people"] / max(matched_people, 1), 4)}
+
+
+def run_splink_plain(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    eh, source = _people(con)
+    settings = SettingsCreator(
+        link_type="link_only", unique_id_column_name="unique_id", source_dataset_column_name="source_dataset",
+        comparisons=[cl.NameComparison("forename_std"), cl.NameComparison("surname_std"),
+                     cl.DateOfBirthComparison("dob", input_is_string=False), cl.PostcodeComparison("postcode_std")],
+        blocking_rules_to_generate_predictions=[block_on("forename_std", "surname_std"), block_on("dob"),
+                                                block_on("postcode_std")],
+    )
+    db_api = DuckDBAPI(connection=con)
+    linker = Linker([db_api.register(eh, dataset_display_name=eh), db_api.register(source, dataset_display_name=source)],
+                    settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match([block_on("forename_std", "surname_std", "dob")],
+                                                                  recall=0.8)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode_std"))
+    predictions = linker.inference.predict(threshold_match_probability=0.99)
+    pairs = con.execute(f"""SELECT CASE WHEN source_dataset_l = 'early_help' THEN unique_id_l ELSE unique_id_r END
+                                       AS eh_person_id,
+                                   CASE WHEN source_dataset_l = 'early_help' THEN unique_id_r ELSE unique_id_l END
+                                       AS unique_id,
+                                   match_weight
+                            FROM {predictions.physical_name}""").df()
+    best = pairs.sort_values("match_weight", ascending=False).drop_duplicates("unique_id")
+    return _rows_of(con, best), {"pairs_scored": len(pairs)}
+
+
+def run_recordlinkage(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
+    import recordlinkage
+
+    eh, source = _people(con)
+    columns = "unique_id, forename_std, surname_std, CAST(dob AS VARCHAR) AS dob, year(dob) AS birth_year, gender, " \
+              "postcode_std, address_std"
+    left = con.execute(f"SELECT {columns} FROM {eh}").df().set_index("unique_id")
+    right = con.execute(f"SELECT {columns} FROM {source}").df().set_index("unique_id")
+    indexer = recordlinkage.Index()
+    indexer.block("dob")
+    indexer.block(["forename_std", "surname_std"])
+    indexer.block("postcode_std")
+    indexer.sortedneighbourhood("surname_std", window=5, block_on="birth_year")
+    candidates = indexer.index(left, right)
+    compare = recordlinkage.Compare(n_jobs=1)
+    for column in ("forename_std", "surname_std", "address_std"):
+        compare.string(column, column, method="jarowinkler", threshold=0.85, label=column)
+    compare.string("dob", "dob", method="levenshtein", threshold=0.85, label="dob")
+    compare.exact("postcode_std", "postcode_std", label="postcode")
+    compare.exact("gender", "gender", label="gender")
+    features = compare.compute(candidates, left, right)
+    classifier = recordlinkage.ECMClassifier(binarize=0.5)
+    classifier.fit(features)
+    probability = classifier.prob(features)
+    pairs = pd.DataFrame({"eh_person_id": probability.index.get_level_values(0),
+                          "unique_id": probability.index.get_level_values(1), "p": probability.to_numpy()})
+    # one Early Help person per source person: the most probable, when ECM calls it a match
+    pairs = pairs[pairs["p"] >= 0.5].sort_values("p", ascending=False).drop_duplicates("unique_id")
+    return _rows_of(con, pairs), {"pairs_scored": len(candidates)}
+
+
+def child(engine: str, database: Path, truth: Path) -> None:
+    """Run one engine, print one JSON line of figures."""
+    from matching.evaluate import accuracy, f1, read_truth, true_pairs
+    from matching.person_views import EH_PEOPLE
+
+    con = duckdb.connect(str(database))
+    started = time.perf_counter()
+    matches, extra = {"ours": run_ours, "splink_plain": run_splink_plain, "recordlinkage": run_recordlinkage}[engine](con)
+    seconds = time.perf_counter() - started
+    on_register = {row[0] for row in con.execute(f"SELECT unique_id FROM {EH_PEOPLE}").fetchall()}
+    links, _ = read_truth(truth)
+    scores = accuracy(matches, true_pairs(links, MONTH, on_register))
+    correct, auto, true = scores["auto_correct"].sum(), scores["auto_pairs"].sum(), scores["true_pairs"].sum()
+    precision, recall = correct / max(auto, 1), correct / max(true, 1)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"engine": engine, "seconds": round(seconds, 1), "peak_mib": round(peak_mib),
+                      "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1(precision, recall), 4),
+                      "extract_rows": int(len(links[links["source"] != "early_help"])), **extra}))
+
+
+def bench(scale: str, work: Path) -> pd.DataFrame:
+    database = prepare(scale, work)
+    results = []
+    for engine in ENGINES:
+        try:
+            done = subprocess.run([sys.executable, __file__, "--child", engine, "--database", str(database),
+                                   "--truth", str(database.parent / "truth")], capture_output=True, text=True,
+                                  check=False, timeout=CHILD_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            print(f"{scale} {engine}: did not finish in {CHILD_TIMEOUT_SECONDS} s", flush=True)
+            continue
+        if done.returncode != 0:
+            print(f"{scale} {engine}: failed\n{done.stderr[-2000:]}", flush=True)
+            continue
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(f"{scale} {engine}: {results[-1]}", flush=True)
+    table = pd.DataFrame(results).assign(scale=scale)
+    ours = table[table["engine"] == "ours"].iloc[0] if (table["engine"] == "ours").any() else None
+    if ours is not None:
+        table["time_vs_ours"] = (table["seconds"] / ours["seconds"]).round(2)
+        table["memory_vs_ours"] = (table["peak_mib"] / ours["peak_mib"]).round(2)
+        table["f1_vs_ours"] = (table["f1"] / ours["f1"]).round(4)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=[*SCALES, "both"], default="both")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/cfam-matching-benchmark"))
+    parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--truth", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.database, args.truth)
+        return
+    scales = list(SCALES) if args.scale == "both" else [args.scale]
+    table = pd.concat([bench(scale, args.work) for scale in scales], ignore_index=True)
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Households: a source person who matches no Early Help member but lives at an Early Help family's address.
+
+Same UPRN where both records have one; otherwise the same postcode and a similar address. A household
+candidate is never evidence until the analyst accepts a person match.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE
+from matching.udfs import TOKEN_SET_RATIO, register_udfs
+
+
+def household_candidates(con: duckdb.DuckDBPyConnection, unmatched: pd.Series, address_similarity: float) -> pd.DataFrame:
+    """unique_id, eh_family_id for each unmatched source person at an Early Help family's address."""
+    register_udfs(con)
+    con.register("_cf_unmatched", pd.DataFrame({"unique_id": unmatched.astype(str).unique()}))
+    try:
+        return con.execute(f"""
+            WITH people AS (SELECT s.* FROM {SOURCE_PEOPLE} s JOIN _cf_unmatched USING (unique_id)),
+                 homes AS (SELECT DISTINCT family_id, uprn, postcode_std, address_std FROM {EH_PEOPLE})
+            SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
+            FROM people p JOIN homes h ON p.uprn = h.uprn
+            UNION
+            SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
+            FROM people p JOIN homes h ON p.postcode_std = h.postcode_std
+            WHERE (p.uprn IS NULL OR h.uprn IS NULL)
+              AND {TOKEN_SET_RATIO}(p.address_std, h.address_std) >= $similarity
+            ORDER BY 1, 2
+        """, {"similarity": address_similarity}).df()
+    finally:
+        con.unregister("_cf_unmatched")

@@ -1,0 +1,139 @@
+"""The monthly match: every extract row up to the run month against the Early Help register as of that month."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from matching.decisions import Thresholds, decide
+from matching.exact import EXACT_MATCHES, find_exact_matches
+from matching.explain import why_borderline
+from matching.households import household_candidates
+from matching.person_views import (EH_MODEL_INPUT, EH_PEOPLE, SOURCE_MODEL_INPUT, SOURCE_PEOPLE, SOURCE_ROWS,
+                                   build_person_views, restrict_source_model_input)
+from matching.predict import score_pairs
+from matching.train import load_model
+from matching.udfs import register_udfs
+from settings import Settings, parse_month
+
+MATCH_COLUMNS = ["month", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
+                 "decision", "method", "model_version"]
+_SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
+CLERICAL_COLUMNS = ["review_id", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability",
+                    *(f"eh_{column}" for column in _SIDE_BY_SIDE), *(f"src_{column}" for column in _SIDE_BY_SIDE),
+                    "why_borderline", "decision"]
+MATCHED = ("auto_match", "clerical_review", "clerical_accept")
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    matches: pd.DataFrame          # matching.matches columns, one row per extract row and decided pair
+    clerical_queue: pd.DataFrame   # clerical_review.csv: one row per borderline (source person, EH person) pair
+    stats: dict[str, int]          # counts only, no personal data
+
+
+def review_id(source: str, row_key: str, eh_person_id: str) -> str:
+    """Stable across runs: the same pair gets the same id whichever month it is reviewed in."""
+    return hashlib.sha256(f"{source}|{row_key}|{eh_person_id}".encode()).hexdigest()[:16]
+
+
+def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, *,
+                model_path: Path, decisions: pd.DataFrame | None = None) -> MatchResult:
+    month = parse_month(month)
+    version, model = load_model(model_path)
+    thresholds = Thresholds(settings.matching.auto_match_probability, settings.matching.clerical_lower_probability)
+    register_udfs(con)
+    build_person_views(con, month)
+    find_exact_matches(con)
+    restrict_source_model_input(con, EXACT_MATCHES)
+    scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, thresholds.clerical_lower)
+    scored = _with_conflicts(con, scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}))
+
+    people = con.execute(f"SELECT * EXCLUDE (forename_formal) FROM {SOURCE_PEOPLE}").df()
+    eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal) FROM {EH_PEOPLE}").df()
+    rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
+    exact = con.execute(f"SELECT unique_id, eh_person_id FROM {EXACT_MATCHES}").df()
+    source_of = people.set_index("unique_id")["source_dataset"]
+    family_of = eh_people.set_index("unique_id")["family_id"]
+
+    reviewed = _reviewed_pairs(decisions, rows)
+    decided = decide(scored, exact, reviewed, source_of, family_of, thresholds)
+    matched = set(decided.loc[decided["decision"].isin(MATCHED), "unique_id"])
+    households = household_candidates(con, people.loc[~people["unique_id"].isin(matched), "unique_id"],
+                                      settings.matching.household_address_similarity)
+    households = households.assign(eh_person_id=None, match_probability=float("nan"), match_weight=float("nan"),
+                                   decision="household_candidate", method="probabilistic")
+    decided["eh_family_id"] = decided["eh_person_id"].map(family_of)
+
+    person_level = pd.concat([decided, households], ignore_index=True)
+    matches = person_level.merge(rows, on="unique_id").assign(month=month, model_version=version)
+    matches = matches[MATCH_COLUMNS].sort_values(["source", "row_key", "decision", "eh_person_id", "eh_family_id"])
+    queue = _clerical_queue(decided, scored, people, eh_people, model)
+
+    stats = {"eh_people": len(eh_people), "source_people": len(people), "people_scored": len(people) - len(exact),
+             "pairs_scored": int(pairs_scored), "clerical_queue": len(queue),
+             "clerical_people": int(decided.loc[decided["decision"] == "clerical_review", "unique_id"].nunique())}
+    for (source, decision), count in matches.groupby(["source", "decision"]).size().items():
+        stats[f"rows_{source}_{decision}"] = int(count)
+    person_level["source"] = person_level["unique_id"].map(source_of)
+    for (source, decision), count in person_level.groupby(["source", "decision"])["unique_id"].nunique().items():
+        stats[f"people_{source}_{decision}"] = int(count)
+    return MatchResult(matches.reset_index(drop=True), queue, stats)
+
+
+def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.DataFrame:
+    """Add `conflict`: why the pair must not be matched automatically, or NULL.
+
+    Dates of birth both known, more than a year apart and not a day/month swap; or forenames both known that
+    share nothing (not the initial, not a formal form, not written as the surname). A brother or a twin at
+    the same address agrees on everything else, and the other fields' weights can outvote either field.
+    """
+    con.register("_cf_scored", scored[["unique_id", "eh_person_id"]])
+    try:
+        flags = con.execute(f"""
+            SELECT p.unique_id, p.eh_person_id,
+                   CASE WHEN abs(date_diff('day', e.dob, s.dob)) > 365
+                             AND NOT (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob))
+                        THEN 'dates of birth more than a year apart'
+                        WHEN left(e.forename_std, 1) <> left(s.forename_std, 1)
+                             AND NOT list_has_any(e.forename_formal, s.forename_formal)
+                             AND NOT coalesce(jaro_winkler_similarity(e.forename_std, s.surname_std) >= 0.92, false)
+                        THEN 'forenames differ' END AS conflict
+            FROM _cf_scored p JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
+            JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
+        """).df()
+    finally:
+        con.unregister("_cf_scored")
+    return scored.merge(flags, on=["unique_id", "eh_person_id"], how="left")
+
+
+def _reviewed_pairs(decisions: pd.DataFrame | None, rows: pd.DataFrame) -> pd.DataFrame:
+    """The analyst's decisions as (source person, Early Help person) pairs: a decision on any of a person's rows."""
+    if decisions is None or decisions.empty:
+        return pd.DataFrame(columns=["unique_id", "eh_person_id", "decision"])
+    ordered = decisions.sort_values("month", kind="stable") if "month" in decisions else decisions
+    pairs = ordered.merge(rows, on=["source", "row_key"])[["unique_id", "eh_person_id", "decision"]]
+    return pairs.drop_duplicates(["unique_id", "eh_person_id"], keep="last")
+
+
+def _clerical_queue(decided: pd.DataFrame, scored: pd.DataFrame, people: pd.DataFrame, eh_people: pd.DataFrame,
+                    model: dict) -> pd.DataFrame:
+    review = decided[decided["decision"] == "clerical_review"]
+    weights = [column for column in scored.columns if column.startswith("mw_")]
+    review = review.merge(scored[["unique_id", "eh_person_id", *weights]], on=["unique_id", "eh_person_id"], how="left")
+    source_side = people[["unique_id", "source_dataset", "review_row_key", *_SIDE_BY_SIDE]].rename(
+        columns={"source_dataset": "source", "review_row_key": "row_key",
+                 **{column: f"src_{column}" for column in _SIDE_BY_SIDE}})
+    eh_side = eh_people[["unique_id", *_SIDE_BY_SIDE]].rename(
+        columns={"unique_id": "eh_person_id",
+                 **{column: f"eh_{column}" for column in _SIDE_BY_SIDE}})
+    queue = review.merge(source_side, on="unique_id").merge(eh_side, on="eh_person_id")
+    queue["why_borderline"] = why_borderline(queue, model)
+    queue["review_id"] = [review_id(*key) for key in zip(queue["source"], queue["row_key"], queue["eh_person_id"],
+                                                          strict=True)]
+    queue["decision"] = ""
+    return queue[CLERICAL_COLUMNS].sort_values(["source", "row_key", "eh_person_id"]).reset_index(drop=True)

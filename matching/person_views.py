@@ -1,0 +1,119 @@
+"""Person views: the rows of one person within an extract become one candidate record.
+
+A pupil over terms shares a UPN; a claimant's spells share a NINO; a tenant is tenancy_ref + person_ref;
+a police subject is the rows sharing a PNC id, or failing that the same name + date of birth + postcode.
+Each person keeps every row_key behind it, so one decision covers all its rows. Everything is built as
+TEMP tables on the caller's connection, from the rows of every month up to the run month.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from matching.model_settings import PERSON_COLUMNS
+
+EH_PEOPLE = "cf_eh_people"            # the Early Help register as of the month, one row per person
+SOURCE_PEOPLE = "cf_source_people"    # one row per source person
+SOURCE_ROWS = "cf_source_rows"        # source, row_key -> unique_id
+EH_MODEL_INPUT = "cf_eh_model_input"
+SOURCE_MODEL_INPUT = "cf_source_model_input"
+
+# Per source: the person key, the display address and the optional identifiers (NULL where the source has none).
+_SOURCE_SQL = {
+    "school_attendance": "upn AS person_key, gender, address, NULL AS uprn, upn, NULL AS nino, NULL AS pnc_id",
+    "dwp": "nino AS person_key, gender, address, NULL AS uprn, NULL AS upn, nino, NULL AS pnc_id",
+    "cross_keys_homes": ("tenancy_ref || '|' || person_ref AS person_key, NULL AS gender, address, uprn,"
+                         " NULL AS upn, NULL AS nino, NULL AS pnc_id"),
+    "police": "person_key, gender, address, NULL AS uprn, NULL AS upn, NULL AS nino, pnc_id",
+}
+_COMMON = ("month, row_number, row_key, forename, surname, date_of_birth, postcode,"
+           " forename_std, forename_formal, surname_std, postcode_std, address_std")
+
+# Police rows without a PNC id join the PNC id of a row with the same name, date of birth and postcode.
+_POLICE_WITH_PERSON_KEY = """
+    (WITH rows AS (
+        SELECT *, forename_std || '|' || surname_std || '|' || CAST(date_of_birth AS VARCHAR) || '|' || postcode_std
+                  AS name_dob_postcode
+        FROM staging.police WHERE month <= $month),
+     pnc_by_name AS (
+        SELECT name_dob_postcode, min(pnc_id) AS pnc_id FROM rows
+        WHERE pnc_id IS NOT NULL AND name_dob_postcode IS NOT NULL GROUP BY ALL)
+     SELECT rows.*, 'pnc:' || coalesce(rows.pnc_id, pnc_by_name.pnc_id) AS pnc_key,
+            coalesce('pnc:' || coalesce(rows.pnc_id, pnc_by_name.pnc_id), 'ndp:' || rows.name_dob_postcode,
+                     'row:' || rows.row_key) AS person_key
+     FROM rows LEFT JOIN pnc_by_name USING (name_dob_postcode))
+"""
+
+
+def _source_rows_sql() -> str:
+    parts = []
+    for source, columns in _SOURCE_SQL.items():
+        table = _POLICE_WITH_PERSON_KEY if source == "police" else f"staging.{source}"
+        parts.append(f"SELECT '{source}' AS source, {_COMMON}, {columns} FROM {table} WHERE month <= $month")
+    return "\nUNION ALL\n".join(parts)
+
+
+def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
+    """(Re)create the TEMP tables for `month` on `con`."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {EH_PEOPLE} AS
+        SELECT 'early_help' AS source_dataset, person_id AS unique_id, family_id,
+               forename_std, forename_formal, surname_std, known_as_std AS surname_alt,
+               date_of_birth AS dob, gender, postcode_std, address_std, uprn,
+               upper(replace(upn, ' ', '')) AS upn, upper(replace(nino, ' ', '')) AS nino,
+               forename, surname, date_of_birth, postcode,
+               concat_ws(', ', address_line_1, address_line_2, town) AS address
+        FROM staging.early_help
+        WHERE month = (SELECT max(month) FROM staging.early_help WHERE month <= $month)
+        -- a person in two families: the open case, then the latest assessment
+        QUALIFY row_number() OVER (PARTITION BY person_id
+                                   ORDER BY eha_end_date IS NULL DESC, eha_start_date DESC NULLS LAST, family_id) = 1
+    """, {"month": month}).fetchall()
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE cf_source_all_rows AS
+        SELECT *, source || '-' || left(md5(source || '|' || person_key), 16) AS unique_id
+        FROM ({_source_rows_sql()})
+    """, {"month": month}).fetchall()
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {SOURCE_ROWS} AS
+        SELECT source, row_key, arg_max(unique_id, month) AS unique_id
+        FROM cf_source_all_rows GROUP BY ALL
+    """).fetchall()
+    # Attributes from the person's latest row; the earliest row_key stands for the person in the review queue
+    # (it stays the same as later months add rows, so the review_id is stable).
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {SOURCE_PEOPLE} AS
+        SELECT source AS source_dataset, unique_id,
+               arg_max(forename_std, (month, row_number)) AS forename_std,
+               arg_max(forename_formal, (month, row_number)) AS forename_formal,
+               arg_max(surname_std, (month, row_number)) AS surname_std,
+               CAST(NULL AS VARCHAR) AS surname_alt,
+               arg_max(date_of_birth, (month, row_number)) AS dob,
+               arg_max(gender, (month, row_number)) AS gender,
+               arg_max(postcode_std, (month, row_number)) AS postcode_std,
+               arg_max(address_std, (month, row_number)) AS address_std,
+               arg_max(uprn, (month, row_number)) AS uprn,
+               upper(replace(arg_max(upn, (month, row_number)), ' ', '')) AS upn,
+               upper(replace(arg_max(nino, (month, row_number)), ' ', '')) AS nino,
+               arg_max(forename, (month, row_number)) AS forename,
+               arg_max(surname, (month, row_number)) AS surname,
+               arg_max(date_of_birth, (month, row_number)) AS date_of_birth,
+               arg_max(postcode, (month, row_number)) AS postcode,
+               arg_max(address, (month, row_number)) AS address,
+               arg_min(row_key, (month, row_key)) AS review_row_key,
+               count(DISTINCT row_key) AS row_keys
+        FROM cf_source_all_rows GROUP BY source, unique_id
+    """).fetchall()
+    con.execute("DROP TABLE cf_source_all_rows").fetchall()
+    columns = ", ".join(PERSON_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {EH_MODEL_INPUT} AS SELECT {columns} FROM {EH_PEOPLE}").fetchall()
+
+
+def restrict_source_model_input(con: duckdb.DuckDBPyConnection, excluded_table: str | None) -> None:
+    """The source people to score: all, less those in `excluded_table` (unique_id column), e.g. exact matches."""
+    # One source_dataset for every extract, so link_only compares them with the register and never each other.
+    columns = ", ".join("'extracts' AS source_dataset" if column == "source_dataset" else f"s.{column}"
+                        for column in PERSON_COLUMNS)
+    where = f"WHERE s.unique_id NOT IN (SELECT unique_id FROM {excluded_table})" if excluded_table else ""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SOURCE_MODEL_INPUT} AS SELECT {columns} FROM {SOURCE_PEOPLE} s {where}"
+                ).fetchall()

@@ -1,0 +1,45 @@
+"""Score person pairs with a saved model (no training here): Splink 5 on the caller's DuckDB connection."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+import pandas as pd
+from splink import DuckDBAPI, Linker
+
+from matching.udfs import register_udfs
+
+
+def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: str, model: dict[str, Any],
+                threshold_match_probability: float) -> tuple[pd.DataFrame, int]:
+    """Every blocked pair of (left, right) records scoring at least the threshold, and how many pairs were scored.
+
+    Columns: unique_id_l (from `left_table`), unique_id_r, match_weight, match_probability, mw_<comparison> (each comparison's match weight).
+    """
+    register_udfs(con)
+    model = {**model, "retain_intermediate_calculation_columns": True, "retain_matching_columns": False}
+    db_api = DuckDBAPI(connection=con)
+    left = db_api.register(left_table, dataset_display_name=left_table)
+    right = db_api.register(right_table, dataset_display_name=right_table)
+    linker = Linker([left, right], model, log_level=logging.WARNING)
+    try:
+        predictions = linker.inference.predict()
+        pairs_scored = con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0]
+        gammas = [f"mw_{comparison['output_column_name']}" for comparison in model["comparisons"]]
+        columns = ", ".join(["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas])
+        swapped = ", ".join(["unique_id_r AS unique_id_l", "unique_id_l AS unique_id_r", "match_weight",
+                             "match_probability", *gammas])
+        # Splink orders each pair by source_dataset; put the left table's record on the left whatever the names.
+        pairs = con.execute(f"""
+            WITH left_name AS (SELECT any_value(source_dataset) AS name FROM {left_table})
+            SELECT {columns} FROM {predictions.physical_name}
+            WHERE source_dataset_l = (FROM left_name) AND match_probability >= $threshold
+            UNION ALL
+            SELECT {swapped} FROM {predictions.physical_name}
+            WHERE source_dataset_l <> (FROM left_name) AND match_probability >= $threshold
+        """, {"threshold": threshold_match_probability}).df()
+    finally:
+        linker.table_management.delete_tables_created_by_splink_from_db()
+    return pairs, pairs_scored

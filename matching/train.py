@@ -1,0 +1,84 @@
+"""Unscheduled training: estimate the model on the warehouse and save it as a versioned JSON artefact.
+
+u is estimated by random sampling, m by expectation maximisation over several blocking rules (each rule
+leaves other fields free to learn), the prior from near-certain deterministic rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI, Linker, SettingsCreator
+
+from matching.model_settings import DETERMINISTIC_RULES, TRAINING_BLOCKING_RULES, settings_creator
+from matching.person_views import EH_MODEL_INPUT, SOURCE_MODEL_INPUT, build_person_views, restrict_source_model_input
+from matching.udfs import register_udfs
+from settings import Settings
+
+MODEL_VERSION_KEY = "model_version"
+
+
+def estimate_model(con: duckdb.DuckDBPyConnection, left_table: str, right_table: str, creator: SettingsCreator, *,
+                   u_max_pairs: float = 2e6, prior_recall: float = 0.8, seed: int = 42,
+                   em_blocking_rules: tuple[str, ...] = TRAINING_BLOCKING_RULES) -> dict[str, Any]:
+    """Train on two tables of person records and return Splink's settings dict."""
+    register_udfs(con)
+    db_api = DuckDBAPI(connection=con)
+    left = db_api.register(left_table, dataset_display_name=left_table)
+    right = db_api.register(right_table, dataset_display_name=right_table)
+    linker = Linker([left, right], creator, log_level=logging.WARNING)
+    try:
+        linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=prior_recall)
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+        for rule in em_blocking_rules:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        return _with_floor(linker.misc.save_model_to_json())
+    finally:
+        linker.table_management.delete_tables_created_by_splink_from_db()
+
+
+MIN_PROBABILITY = 1e-4
+
+
+def _with_floor(model: dict[str, Any]) -> dict[str, Any]:
+    """A level never seen among matches (m = 0) would veto any pair on its own (weight -60): floor it."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            for key in ("m_probability", "u_probability"):
+                if level.get(key) is not None:
+                    level[key] = max(level[key], MIN_PROBABILITY)
+    return model
+
+
+def versioned_model(model: dict[str, Any], on: date | None = None) -> tuple[str, dict[str, Any]]:
+    """Name the model by its training date and a hash of its content, and write the name inside it."""
+    body = {key: value for key, value in model.items() if key != MODEL_VERSION_KEY}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:8]
+    version = f"person-model-{(on or date.today()):%Y%m%d}-{digest}"
+    return version, {MODEL_VERSION_KEY: version, **body}
+
+
+def train_model(con: duckdb.DuckDBPyConnection, month: str, out_dir: Path, settings: Settings) -> Path:
+    """Train on the register as of `month` against every extract row up to it; return the saved JSON's path."""
+    build_person_views(con, month)
+    restrict_source_model_input(con, None)
+    model = estimate_model(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, settings_creator())
+    version, model = versioned_model(model)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{version}.json"
+    path.write_text(json.dumps(model, indent=2, sort_keys=True), encoding="utf-8")
+    return path
+
+
+def load_model(path: Path) -> tuple[str, dict[str, Any]]:
+    """(version, Splink settings dict) of a saved model."""
+    model = json.loads(Path(path).read_text(encoding="utf-8"))
+    version = model.pop(MODEL_VERSION_KEY, None) or Path(path).stem
+    return version, model

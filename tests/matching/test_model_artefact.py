@@ -1,0 +1,59 @@
+"""The model is a versioned artefact; the address similarity function the model's SQL calls."""
+
+import json
+
+import duckdb
+import pytest
+
+import matching
+from matching.train import load_model, versioned_model
+from matching.udfs import register_udfs
+from settings import Settings
+
+
+def test_shipped_model_names_its_version_inside_and_in_the_file_name():
+    assert matching.SHIPPED_MODEL.is_file()
+    version, model = load_model(matching.SHIPPED_MODEL)
+    assert version == matching.SHIPPED_MODEL.stem
+    assert "model_version" not in model   # what Splink gets is a plain settings dict
+    assert {comparison["output_column_name"] for comparison in model["comparisons"]} >= {
+        "forename", "surname", "dob", "location", "id_number", "gender"}
+    assert all(level["m_probability"] > 0 for comparison in model["comparisons"]
+               for level in comparison["comparison_levels"] if level.get("m_probability") is not None)
+
+
+def test_version_changes_with_content_and_not_with_the_key_order():
+    version, saved = versioned_model({"a": 1, "b": [1, 2]})
+    assert saved["model_version"] == version and version.startswith("person-model-")
+    assert versioned_model({"b": [1, 2], "a": 1})[0] == version
+    assert versioned_model({"a": 2, "b": [1, 2]})[0] != version
+    assert versioned_model(json.loads(json.dumps(saved)))[0] == version   # re-saving keeps the version
+
+
+def test_train_model_writes_a_model_match_month_can_use(sample, tmp_path):
+    path = matching.train_model(sample.con, "2016-03", tmp_path, Settings())
+    version, model = load_model(path)
+    assert path.name == f"{version}.json" and path.parent == tmp_path
+    result = matching.match_month(sample.con, "2016-03", Settings(), model_path=path)
+    assert set(result.matches["model_version"]) == {version}
+    assert (result.matches["decision"] == "auto_match").sum() > 100
+
+
+@pytest.mark.parametrize(("left", "right", "expected"), [
+    ("FLAT 2 14A HIGH STREET", "14A HIGH STREET FLAT 2", 100.0),
+    ("14 HIGH STREET", "14 HIGH STREET", 100.0),
+    (None, "14 HIGH STREET", None),
+    ("14 HIGH STREET", None, None),
+])
+def test_token_set_ratio_ignores_word_order_and_keeps_missing_as_null(left, right, expected):
+    con = duckdb.connect()
+    register_udfs(con)
+    register_udfs(con)   # idempotent: a second registration is a no-op, not an error
+    assert con.execute("SELECT token_set_ratio(?, ?)", [left, right]).fetchall()[0][0] == expected
+
+
+def test_token_set_ratio_scores_different_addresses_low():
+    con = duckdb.connect()
+    register_udfs(con)
+    score = con.execute("SELECT token_set_ratio('14 HIGH STREET', '3 MILL ROAD')").fetchall()[0][0]
+    assert score < 60
