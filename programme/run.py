@@ -60,11 +60,11 @@ def run_month(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan,
 
     eligibility = _eligibility(run)
     evidence = run.frame(f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM pg_evidence WHERE as_of = $d "
-                         "ORDER BY family_id, problem, indicator, row_key")
+                         "ORDER BY family_id, problem, indicator, row_key, record_date, person_id")
     attachment_evidence = run.frame(f"""
         SELECT {', '.join('ev.' + c for c in EVIDENCE_COLUMNS)}, a.attachment_date FROM pg_evidence ev
         JOIN pg_attached a ON a.family_id = ev.family_id AND a.attachment_date = ev.as_of
-        ORDER BY ev.family_id, ev.problem, ev.indicator, ev.row_key""")
+        ORDER BY ev.family_id, ev.problem, ev.indicator, ev.row_key, ev.record_date, ev.person_id""")
     left = {family for family, claim_month in (claimed or {}).items() if claim_month < run.month}
     progress = _progress(run)
     progress = progress[~progress["family_id"].isin(left)].reset_index(drop=True)
