@@ -1,0 +1,74 @@
+"""One asset per partner extract and the Early Help register, each with its validation suite as a check.
+
+An extract asset reads `landing/<month>/<source>.csv|.xlsx`, quarantines what it cannot use and
+replaces the month's rows in the warehouse; its great-expectations suite runs as a blocking check,
+so a failed suite stops matching and the rules for that month and says why.
+"""
+
+
+import dagster as dg
+
+from expectations import validate_extract
+from pipelines.partitions import monthly_partitions
+from pipelines.resources import CfamStore
+from settings import parse_month
+from sources import SOURCES
+from warehouse.ingest import ingest_month, write_load_files
+
+DESCRIPTIONS = {
+    "early_help": "The Early Help register: a monthly snapshot of families and their members.",
+    "school_attendance": "School attendance, exclusions and alternative provision: one file a term.",
+    "police": "Crime, anti-social behaviour and domestic abuse incidents reported in the month.",
+    "dwp": "DWP benefit and employment spells: a monthly snapshot of open and recently ended spells.",
+    "cross_keys_homes": "Cross Keys Homes tenancies: arrears, notices, evictions and ASB cases, monthly snapshot.",
+}
+
+
+def extract_key(source: str) -> dg.AssetKey:
+    return dg.AssetKey(["staging", source])
+
+
+CHECK_NAME = "meets_expectations"
+
+
+def _build_extract_asset(source: str) -> dg.AssetsDefinition:
+    key = extract_key(source)
+
+    @dg.asset(
+        key=key,
+        group_name="extracts",
+        kinds={"duckdb", "pandas"},
+        partitions_def=monthly_partitions,
+        pool="duckdb",
+        check_specs=[dg.AssetCheckSpec(
+            CHECK_NAME, asset=key, blocking=True,
+            description=f"The great-expectations suite for {source}: columns, keys, allowed values, plausible "
+                        "dates, postcode validity, quarantine share. A blocking failure stops the month's matching.",
+        )],
+        description=DESCRIPTIONS[source] + " Rows that cannot be used go to quarantine with file, row, column and reason.",
+    )
+    def _extract(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
+        month = parse_month(context.partition_key)
+        settings = cfam.settings()
+        with cfam.warehouse() as con:
+            load = ingest_month(con, cfam.paths, source, month, settings)
+            write_load_files(con, cfam.paths, month)
+            staged = con.execute(f"SELECT * FROM staging.{source} WHERE month = ?", [month]).df()
+        if load.file is None:
+            context.log.info(f"{source} {month}: no extract"
+                             + (f"; using the snapshot of {load.used_from_month}" if load.used_from_month else ""))
+        suite = validate_extract(source, staged, rows_read=load.rows_read, rows_quarantined=load.rows_quarantined,
+                                 month=month, settings=settings)
+        check = dg.AssetCheckResult(
+            check_name=CHECK_NAME,
+            passed=suite.passed,
+            severity=dg.AssetCheckSeverity.ERROR if suite.blocking_failures else dg.AssetCheckSeverity.WARN,
+            description=suite.summary(),
+            metadata=suite.as_metadata(),
+        )
+        return dg.MaterializeResult(metadata=load.as_metadata(), check_results=[check])
+
+    return _extract
+
+
+extract_assets = [_build_extract_asset(source) for source in SOURCES]

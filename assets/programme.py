@@ -1,0 +1,32 @@
+"""The Outcomes Plan: eligibility with its evidence, attachment, progress, and the month's programme files."""
+
+
+import dagster as dg
+
+import programme
+from pipelines.partitions import monthly_partitions
+from pipelines.resources import CfamStore
+from settings import parse_month
+from warehouse.outputs import write_programme_files
+
+
+@dg.asset(
+    key=["programme", "outcomes"],
+    group_name="programme",
+    kinds={"duckdb", "pandas"},
+    partitions_def=monthly_partitions,
+    pool="duckdb",
+    deps=[dg.AssetKey(["matching", "matches"])],
+    description="Each family flagged against the six headline problems as of the month's end, with the evidence "
+                "behind every flag; attachment, significant and sustained progress, continuous employment; the "
+                "drift list for lead professionals and the employment advisers' RAG list.",
+)
+def outcomes(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
+    month = parse_month(context.partition_key)
+    plan = programme.load_plan(cfam.paths.config / "outcomes_plan.yaml")
+    with cfam.warehouse() as con:
+        result = programme.run_month(con, month, plan)
+        html = programme.programme_html(con, month, plan)
+    frames = {name: getattr(result, name) for name in ("eligibility", "evidence", "progress", "drift", "employment_rag")}
+    write_programme_files(cfam.paths.output(month), month, frames, html)
+    return dg.MaterializeResult(metadata=dict(result.stats))

@@ -1,0 +1,27 @@
+"""The code location: `dagster dev -w workspace.yaml` and `cfam run` both load these definitions."""
+
+import dagster as dg
+
+from assets.extracts import extract_assets
+from assets.matching import matches, person_model
+from assets.programme import outcomes
+from pipelines.jobs import monthly_job, train_model_job
+from pipelines.resources import CfamStore
+from pipelines.schedules import monthly_schedule
+from pipelines.sensors import landing_sensor
+from settings import DataDir
+
+
+def build_definitions(paths: DataDir) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*extract_assets, person_model, matches, outcomes],
+        jobs=[monthly_job, train_model_job],
+        schedules=[monthly_schedule],
+        sensors=[landing_sensor],
+        resources={"cfam": CfamStore(data_dir=str(paths.root))},
+        # One process per run: the warehouse is one DuckDB file with one writer.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(DataDir.from_env())
