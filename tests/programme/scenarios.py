@@ -2,7 +2,10 @@
 
 `Scenario.load(con)` inserts the staged rows of every month and each month's matches into a warehouse;
 `Scenario.write_extracts(root)` writes the same scenario as extract files in the contracts' default layout
-(`root/landing/<YYYY-MM>/<source>.csv`), with UPN, NINO and PNC ids set so the exact-ID matcher links them.
+(`root/landing/<YYYY-MM>/<source>.csv`) for the real loader and matcher. UPN and NINO link school and DWP rows
+exactly; the register holds no PNC id, so police and tenancy rows are linked by the Splink model on name, date
+of birth and address: every person gets a distinct, realistic name and every family its own address, written
+the same way in every extract (a partner row can be written differently with `written=`).
 Snapshots (early_help, dwp, cross_keys_homes) are taken at every month end; police rows land in the month of
 the incident and a term's attendance in the month the term ends.
 """
@@ -20,6 +23,24 @@ import pandas as pd
 from settings import Settings, month_end, months_between
 
 TERMS = Settings().terms
+TOWN = "Peterborough"
+
+# Names and streets for the scenario's people: unlike one another, so the model never confuses two of them.
+SURNAMES = ("Thompson Okafor Kowalski Fitzgerald Hussain Pemberton Lindqvist Ramsbottom Achterberg Mazur "
+            "Blackwell Castellano Dunmore Eriksen Featherstone Gallagher Hollingworth Ingram Jablonski Kavanagh "
+            "Lockhart Montgomery Nakamura Oyelaran Pilkington Quartermaine Rutherford Szymanski Trevelyan Umberto "
+            "Vickerstaff Whitmore Xuereb Yardley Zielinski Abernethy Bottomley Cartwright Drummond Ellingham "
+            "Fairweather Greenhalgh Hetherington Illingworth Jennings Kilbride Llewellyn Macpherson Northcott "
+            "Oduya Prendergast Quayle Rowbotham Sinclair Tattersall Underwood Valentine Wainwright Youngman "
+            "Zacharias").split()
+FORENAMES = ("Margaret Oliver Priya Tomasz Amelia Kwame Bethany Ruairi Hannah Dominik Isabel Fraser Yasmin "
+             "Callum Eleanor Marek Georgia Ahmed Rosalind Declan Felicity Bartholomew Naomi Ignacy Philippa "
+             "Desmond Anastasia Leopold Imogen Winston Lucinda Cornelius Henrietta Rupert Octavia Barnaby "
+             "Clementine Horatio Wilhelmina Percival").split()
+STREETS = ("Lincoln Road", "Gladstone Street", "Cromwell Close", "Fengate Avenue", "Bourges Way", "Westwood Drive",
+           "Ravensthorpe Lane", "Werrington Crescent", "Bretton Street", "Orton Road", "Hampton Close",
+           "Paston Avenue", "Gunthorpe Way", "Walton Drive", "Millfield Lane", "Stanground Crescent")
+INWARD = "ABDEFGHJLNPQRSTUWXYZ"
 
 
 @dataclass(frozen=True)
@@ -34,6 +55,8 @@ class Person:
     upn: str | None = None
     nino: str | None = None
     pnc_id: str | None = None
+    address: str = "1 High Street"        # address_line_1 on the register; "<address>, <town>" in the extracts
+    postcode: str = "PE1 2AB"
 
 
 @dataclass
@@ -49,6 +72,8 @@ class Family:
     from_month: str
     fields: dict[str, dict[str, object]]                       # from month -> register fields
     members: list[Member] = field(default_factory=list)
+    address: str = "1 High Street"
+    postcode: str = "PE1 2AB"
 
 
 def _as_of(changes: dict[str, object], month: str, default: object) -> object:
@@ -83,7 +108,8 @@ class Scenario:
                family_plan_date: date | None = date(2015, 1, 20), needs: tuple[str, ...] = (),
                eha_end: date | None = None) -> str:
         start = from_month or self.months[0]
-        self.families[family_id] = Family(family_id, start, {start: {
+        address, postcode = _home(len(self.families))
+        self.families[family_id] = Family(family_id, start, address=address, postcode=postcode, fields={start: {
             "eha_start_date": eha_start, "eha_end_date": eha_end, "lead_professional": lead_professional,
             "lead_agency": lead_agency, "family_plan_date": family_plan_date, "identified_needs": list(needs)}})
         return family_id
@@ -98,11 +124,13 @@ class Scenario:
 
     def _member(self, family_id: str, role: str, dob: date | None) -> Person:
         number = next(self._ids)
+        family = self.families[family_id]
         ids = {"nino": f"QQ{number:06d}A", "upn": f"A{number:011d}1" if role == "child" else None}
         person = Person(person_id=f"P{number:04d}", family_id=family_id, role=role, date_of_birth=dob,
-                        forename=f"Forename{number}", surname=f"Surname{family_id}", gender="F" if number % 2 else "M",
-                        pnc_id=f"15/{number:06d}X", **ids)
-        self.families[family_id].members.append(Member(person))
+                        forename=_forename(sum(len(f.members) for f in self.families.values())),
+                        surname=_surname(list(self.families).index(family_id)), gender="F" if number % 2 else "M",
+                        pnc_id=f"15/{number:06d}X", address=family.address, postcode=family.postcode, **ids)
+        family.members.append(Member(person))
         return person
 
     def adult(self, family_id: str, dob: date | None = date(1980, 6, 15), role: str = "parent_carer") -> Person:
@@ -118,11 +146,15 @@ class Scenario:
     # --- partner records ----------------------------------------------------------------------------------
     def police(self, person: Person, incident_date: date, incident_type: str = "crime", role: str = "offender",
                outcome: str | None = "charge", incident_ref: str | None = None,
-               decision: str = "auto_match") -> str:
+               decision: str = "auto_match", written: dict[str, object] | None = None) -> str:
+        """`written`: how the police extract writes the person where it differs from the register (forename,
+        surname, date_of_birth, address, postcode, pnc_id), e.g. to make a borderline match."""
         ref = incident_ref or f"INC{next(self._ids):05d}"
+        written = written or {}
         row = {"incident_ref": ref, "person_ref": f"PR{person.person_id}", "incident_date": incident_date,
-               "incident_type": incident_type, "person_role": role, "outcome": outcome, "pnc_id": person.pnc_id,
-               "person": person, "decision": decision, "month": incident_date.strftime("%Y-%m")}
+               "incident_type": incident_type, "person_role": role, "outcome": outcome,
+               "pnc_id": written.get("pnc_id", person.pnc_id), "person": person, "decision": decision,
+               "month": incident_date.strftime("%Y-%m"), "written": written}
         self.police_rows.append(row)
         return f"{ref}|PR{person.person_id}"
 
@@ -172,12 +204,13 @@ class Scenario:
                         "row_number": number, "row_key": person.person_id, "family_id": family.family_id,
                         "person_id": person.person_id, "role": person.role, "forename": person.forename,
                         "surname": person.surname, "date_of_birth": person.date_of_birth, "gender": person.gender,
-                        "postcode": "PE1 2AB", "upn": person.upn, "nino": person.nino,
+                        "postcode": person.postcode, "upn": person.upn, "nino": person.nino,
                         "csc_status": _as_of(member.csc_status, month, "none"), **fields})
         return pd.DataFrame(rows)
 
     def police_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{**_without(row, "person", "decision"), "source_file": "police.csv", "row_number": n,
+        return pd.DataFrame([{**_without(row, "person", "decision", "written"), "source_file": "police.csv",
+                              "row_number": n,
                               "row_key": f"{row['incident_ref']}|{row['person_ref']}",
                               "date_of_birth": row["person"].date_of_birth}
                              for n, row in enumerate(self.police_rows, start=1)])
@@ -226,7 +259,7 @@ class Scenario:
                     "nosp_served_date": shown(tenancy["nosp"]),
                     "possession_order_date": shown(tenancy["order"]), "eviction_date": shown(tenancy["eviction"]),
                     "asb_case_open": bool(_as_of(tenancy["asb"], month, False)),
-                    "tenancy_start_date": date(2010, 1, 1), "postcode": "PE1 2AB"})
+                    "tenancy_start_date": date(2010, 1, 1), "postcode": person.postcode})
         return pd.DataFrame(rows)
 
     def matches_frame(self) -> pd.DataFrame:
@@ -268,7 +301,8 @@ class Scenario:
         """Write `root/landing/<YYYY-MM>/<source>.csv` in the default layouts (contracts/extracts.md)."""
         frames = {
             "early_help": (self.early_help_rows(), EXTRACT_COLUMNS["early_help"]),
-            "police": (_with_people(self.police_frame(), self.police_rows), EXTRACT_COLUMNS["police"]),
+            "police": (_with_people(self.police_frame(), self.police_rows, [r["written"] for r in self.police_rows]),
+                       EXTRACT_COLUMNS["police"]),
             "school_attendance": (_with_people(self.school_frame(), self.school_rows),
                                   EXTRACT_COLUMNS["school_attendance"]),
             "dwp": (self._dwp_with_people(), EXTRACT_COLUMNS["dwp"]),
@@ -281,6 +315,9 @@ class Scenario:
             frame = frame.copy()
             if source == "early_help":
                 frame["identified_needs"] = frame["identified_needs"].map(";".join)
+                homes = {f.family_id: f.address for f in self.families.values()}
+                frame["address_line_1"] = frame["family_id"].map(homes)
+                frame["town"] = TOWN
             for column in ("permanent_exclusion", "alternative_provision", "asb_case_open"):
                 if column in frame:
                     frame[column] = frame[column].map({True: "Y", False: "N"})
@@ -330,18 +367,38 @@ def _without(row: dict, *keys: str) -> dict:
     return {key: value for key, value in row.items() if key not in keys}
 
 
-def _add_person_fields(frame: pd.DataFrame, people: list[Person]) -> pd.DataFrame:
+def _add_person_fields(frame: pd.DataFrame, people: list[Person],
+                       written: list[dict[str, object]] | None = None) -> pd.DataFrame:
+    """The person's name, gender and address as the extract writes them: as on the register unless `written`
+    (one dict per row) says otherwise."""
+    written = written or [{}] * len(people)
+    fields = [{"forename": p.forename, "surname": p.surname, "gender": p.gender, "date_of_birth": p.date_of_birth,
+               "address": f"{p.address}, {TOWN}", "postcode": p.postcode, **w} for p, w in zip(people, written)]
     frame = frame.copy()
-    frame["forename"] = [p.forename for p in people]
-    frame["surname"] = [p.surname for p in people]
-    frame["gender"] = [p.gender for p in people]
-    frame["address"] = "1 High Street"
-    frame["postcode"] = "PE1 2AB"
+    for column in ("forename", "surname", "gender", "date_of_birth", "address", "postcode"):
+        frame[column] = [f[column] for f in fields]
     return frame
 
 
-def _with_people(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
-    return _add_person_fields(frame, [row["person"] for row in rows]) if len(frame) else frame
+def _with_people(frame: pd.DataFrame, rows: list[dict], written: list[dict] | None = None) -> pd.DataFrame:
+    return _add_person_fields(frame, [row["person"] for row in rows], written) if len(frame) else frame
+
+
+def _home(family_number: int) -> tuple[str, str]:
+    """A family's own address and postcode: a street, house number and postcode unit per family."""
+    street = STREETS[family_number % len(STREETS)]
+    district, unit = divmod(family_number, len(INWARD) ** 2)
+    inward = f"{1 + district % 9}{INWARD[unit // len(INWARD)]}{INWARD[unit % len(INWARD)]}"
+    return f"{3 + 2 * family_number} {street}", f"PE{1 + family_number % 7} {inward}"
+
+
+def _surname(family_number: int) -> str:
+    first = SURNAMES[family_number % len(SURNAMES)]
+    return first if family_number < len(SURNAMES) else f"{first}-{SURNAMES[family_number // len(SURNAMES)]}"
+
+
+def _forename(person_number: int) -> str:
+    return FORENAMES[person_number % len(FORENAMES)]
 
 
 def fresh_warehouse() -> duckdb.DuckDBPyConnection:
