@@ -29,6 +29,15 @@ def _month_range(text: str) -> list[str]:
         raise UsageError(f"--months takes YYYY-MM:YYYY-MM ({error})") from None
 
 
+def _check_months(months: list[str]) -> list[str]:
+    from pipelines.partitions import monthly_partitions
+
+    first = monthly_partitions.start.strftime("%Y-%m")
+    if months[0] < first:
+        raise UsageError(f"months start at {first} (the programme's phase 2)")
+    return months
+
+
 def _validate_configuration(paths: DataDir) -> None:
     import programme
 
@@ -144,9 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "run":
             months = [parse_month(args.month)] if args.month else _month_range(args.months)
-            return _run(paths, months)
+            return _run(paths, _check_months(months))
         if args.command == "demo":
-            return _demo(paths, args.families, _month_range(args.months), args.seed)
+            return _demo(paths, args.families, _check_months(_month_range(args.months)), args.seed)
         if args.command == "train":
             from pipelines.runner import train_model
 

@@ -9,6 +9,7 @@ from pipelines.cli import main
     ["run", "--month", "2015-13"],
     ["run", "--months", "2016-01:2015-01"],
     ["run", "--months", "2015-01"],
+    ["run", "--month", "2014-12"],
     ["generate", "--out", "x", "--families", "0", "--months", "2015-01:2015-02"],
     ["frobnicate"],
 ])
