@@ -42,8 +42,7 @@ class ValidationSettings(_Strict):
 
 
 class Settings(_Strict):
-    la_code: str = "874"
-    pseudonymise: bool = False
+    la_code: str = "874"  # the council's code in the department's files (Peterborough: 874)
     # Town names dropped from addresses before comparing them ("14 High St, Peterborough" = "14 High Street").
     towns: tuple[str, ...] = ("PETERBOROUGH",)
     matching: MatchingSettings = MatchingSettings()
