@@ -3,11 +3,17 @@
     python benchmarks/matching.py [--scale peterborough|county|both] [--work DIR]
 
 For each scale: generate sample data (Peterborough: 6,000 Early Help families; county: 10x), load it into a
-warehouse, then run each engine in its own subprocess (so peak memory is its own, from getrusage maxrss):
-  ours          matching.match_month with the shipped model (exact ids, then Splink predict only)
+warehouse, then run each engine in its own subprocess (so peak memory is its own, from getrusage maxrss taken
+as the match step ends, before the scoring against the truth):
+  ours          matching.match_month with the shipped model (exact ids, then Splink predict only), cold
+  ours_second_month  the same month when only ~2% of people are new: a run without 2% of each source's people
+                and of the register fills the score cache, then the month is matched again (second_month_seconds;
+                its peak memory covers both runs); same_as_cold_run compares its matches with the cold run's
   splink_plain  Splink 5 with the library's default comparisons (Name, DateOfBirth, Postcode), default training
   recordlinkage Index().block(...) + sortedneighbourhood, binarised features, ECMClassifier
 Every engine sees the same person views; precision/recall/F1 are over (source, row_key, eh_person_id) pairs.
+For ours: clerical_share (people in review / matched people) and household_precision (household candidates
+whose person truly lives in that family's household).
 Prints a table with each peer's ratio to ours. Not a test: run by hand, figures go in the README.
 """
 
@@ -29,7 +35,7 @@ import pandas as pd  # noqa: E402
 
 SCALES = {"peterborough": 6_000, "county": 60_000}
 FIRST_MONTH, MONTH = "2016-10", "2016-12"   # three months: ends on a school term's extract
-ENGINES = ("ours", "splink_plain", "recordlinkage")
+ENGINES = ("ours", "ours_second_month", "splink_plain", "recordlinkage")
 CHILD_TIMEOUT_SECONDS = 1800
 
 
@@ -73,15 +79,77 @@ def _rows_of(con: duckdb.DuckDBPyConnection, person_pairs: pd.DataFrame) -> pd.D
     return person_pairs.merge(rows, on="unique_id")[["source", "row_key", "eh_person_id"]].assign(decision="auto_match")
 
 
-def run_ours(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
+def _clear_score_cache(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("scored_pairs", "scored_people"):
+        con.execute(f"DROP TABLE IF EXISTS matching.{table}").fetchall()
+
+
+def _ours(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
     import matching
     from settings import Settings
 
     result = matching.match_month(con, MONTH, Settings(), model_path=matching.SHIPPED_MODEL)
     matched_people = sum(count for key, count in result.stats.items()
                          if key.startswith("people_") and key.endswith(("auto_match", "clerical_review")))
-    return result.matches, {"pairs_scored": result.stats["pairs_scored"], "clerical": result.stats["clerical_queue"],
+    figures = {key: result.stats[key] for key in ("pairs_scored", "pairs_from_cache", "source_people_new",
+                                                  "eh_people_new")}
+    return result.matches, {**figures, "clerical": result.stats["clerical_queue"],
                             "clerical_share": round(result.stats["clerical_people"] / max(matched_people, 1), 4)}
+
+
+def run_ours(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
+    """A cold run: nothing scored before."""
+    _clear_score_cache(con)
+    matches, figures = _ours(con)
+    matches.to_parquet(_cold_matches_path(con))
+    return matches, figures
+
+
+# Held back from the first month of the second-month run: 2% of the people of every extract and of the register.
+_HELD_BACK = {
+    "school_attendance": "hash(upn) % 50 = 0", "dwp": "hash(nino) % 50 = 0",
+    "cross_keys_homes": "hash(tenancy_ref || person_ref) % 50 = 0", "police": "hash(coalesce(pnc_id, row_key)) % 50 = 0",
+    "early_help": f"month = '{MONTH}' AND hash(person_id) % 50 = 0",
+}
+
+
+def _cold_matches_path(con: duckdb.DuckDBPyConnection) -> Path:
+    database = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return Path(database[0][0]).with_name("ours_cold_matches.parquet")
+
+
+def run_ours_second_month(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
+    """Cost of a month where ~2% of people are new: on a copy of the warehouse, a run without 2% of the people
+    fills the score cache, then they arrive and the month is matched again. The child's seconds cover the copy,
+    the first run and the second; second_month_seconds the second alone."""
+    import shutil
+    import tempfile
+
+    original = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "warehouse.duckdb"
+        shutil.copy(original, copy)
+        work = duckdb.connect(str(copy))
+        _clear_score_cache(work)
+        for source, held_back in _HELD_BACK.items():
+            work.execute(f"CREATE TEMP TABLE held_{source} AS FROM staging.{source} WHERE {held_back}").fetchall()
+            work.execute(f"DELETE FROM staging.{source} WHERE {held_back}").fetchall()
+        _ours(work)
+        for source in _HELD_BACK:
+            work.execute(f"INSERT INTO staging.{source} FROM held_{source}").fetchall()
+        started = time.perf_counter()
+        matches, figures = _ours(work)
+        figures["second_month_seconds"] = round(time.perf_counter() - started, 1)
+        cold = _cold_matches_path(con)
+        matches.to_parquet(cold.with_name("ours_second_month_matches.parquet"))
+        if cold.exists():
+            columns = list(matches.columns)
+            same = pd.read_parquet(cold).sort_values(columns).reset_index(drop=True).equals(
+                matches.sort_values(columns).reset_index(drop=True))
+            figures["same_as_cold_run"] = bool(same)
+        work.close()
+    _people(con)   # the register the child scores against
+    return matches, figures
 
 
 def run_splink_plain(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
@@ -150,19 +218,24 @@ def run_recordlinkage(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dic
 
 def child(engine: str, database: Path, truth: Path) -> None:
     """Run one engine, print one JSON line of figures."""
-    from matching.evaluate import accuracy, f1, read_truth, true_pairs
+    from matching.evaluate import accuracy, f1, household_precision, read_truth, true_pairs
     from matching.person_views import EH_PEOPLE
 
     con = duckdb.connect(str(database))
     started = time.perf_counter()
-    matches, extra = {"ours": run_ours, "splink_plain": run_splink_plain, "recordlinkage": run_recordlinkage}[engine](con)
+    engines = {"ours": run_ours, "ours_second_month": run_ours_second_month, "splink_plain": run_splink_plain,
+               "recordlinkage": run_recordlinkage}
+    matches, extra = engines[engine](con)
     seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # the match step's, before scoring it
     on_register = {row[0] for row in con.execute(f"SELECT unique_id FROM {EH_PEOPLE}").fetchall()}
     links, _ = read_truth(truth)
+    if engine.startswith("ours"):
+        extra["household_candidates"], household_right = household_precision(matches, truth)
+        extra["household_precision"] = round(household_right, 4)
     scores = accuracy(matches, true_pairs(links, MONTH, on_register))
     correct, auto, true = scores["auto_correct"].sum(), scores["auto_pairs"].sum(), scores["true_pairs"].sum()
     precision, recall = correct / max(auto, 1), correct / max(true, 1)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"engine": engine, "seconds": round(seconds, 1), "peak_mib": round(peak_mib),
                       "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1(precision, recall), 4),
                       "extract_rows": int(len(links[links["source"] != "early_help"])), **extra}))

@@ -63,7 +63,8 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
     """One row per decided (source person, Early Help person) pair.
 
     scored: unique_id, eh_person_id, match_probability, match_weight, conflict (probabilistic pairs; conflict
-    says why a pair must not be matched automatically, else null).
+    says why a pair must not be matched automatically, else null), optional weak (true where the UPN/NINO
+    differs, or neither the date of birth, the postcode nor the address agrees: such pairs below the bar are dropped).
     exact: unique_id, eh_person_id. reviewed: unique_id, eh_person_id, decision (accept | reject), in order.
     source_of: unique_id -> source; family_of: Early Help person -> family, for everyone on the register.
     Accept beats everything; a rejected pair is never matched again.
@@ -90,7 +91,11 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
         match_probability=1.0, match_weight=float("nan"), decision="auto_match", method="exact_id", note="")
     decided_people |= set(exact["unique_id"])
 
-    candidates = without_rejected(scores[~scores["unique_id"].isin(decided_people)
+    # Below the bar, a weak pair is not worth an analyst's time: across a county the same name with no date of
+    # birth or address to back it is nearly always someone else, and so is a record with another UPN/NINO.
+    weak = scored["weak"].fillna(False).astype(bool) if "weak" in scored else pd.Series(False, index=scored.index)
+    worth_reviewing = ~weak | (scores["match_probability"] >= thresholds.auto_match)
+    candidates = without_rejected(scores[~scores["unique_id"].isin(decided_people) & worth_reviewing
                                          & (scores["match_probability"] >= thresholds.clerical_lower)])
     probabilistic = _best_candidates(candidates.assign(family=candidates["eh_person_id"].map(family_of)), thresholds)
 
@@ -117,9 +122,9 @@ def _best_candidates(candidates: pd.DataFrame, thresholds: Thresholds) -> pd.Dat
     # family also clears the bar (and has no conflicting field), a person decides.
     strong = candidates[(candidates["match_probability"] >= thresholds.auto_match)
                         & candidates["conflict"].isna()]
-    strong_per_family = strong.groupby(["unique_id", "family"]).size()
-    rivals = pd.Series(list(zip(best["unique_id"], best["family"], strict=True)), index=best.index).map(
-        lambda key: strong_per_family.get(key, 0)) > 1
+    strong_per_family = strong.groupby(["unique_id", "family"]).size().rename("strong_in_family").reset_index()
+    rivals = pd.Series(best[["unique_id", "family"]].merge(strong_per_family, how="left")["strong_in_family"]
+                       .fillna(0).to_numpy() > 1, index=best.index)
     rivals &= ~tied
     auto = ~tied & ~conflict & ~rivals & (best["match_probability"] >= thresholds.auto_match)
     best["decision"] = auto.map({True: "auto_match", False: "clerical_review"})
@@ -134,8 +139,9 @@ def _one_person_per_id(decided: pd.DataFrame, source_of: pd.Series) -> pd.DataFr
     """In a UPN/NINO-keyed source, only one person can be a given Early Help person: the others go to review."""
     decided = decided.assign(source=decided["unique_id"].map(source_of))
     automatic = decided[(decided["decision"] == "auto_match") & decided["source"].isin(ONE_PERSON_PER_ID_SOURCES)]
+    # the order is total (the person id breaks ties), so the outcome never depends on the order rows arrived in
     rank = automatic.assign(exact=automatic["method"] == "exact_id").sort_values(
-        ["exact", "match_weight"], ascending=False, na_position="first")
+        ["exact", "match_weight", "unique_id"], ascending=[False, False, True], na_position="first", kind="stable")
     duplicates = rank.index[rank.duplicated(["source", "eh_person_id"], keep="first")]
     decided.loc[duplicates, "decision"] = "clerical_review"
     decided.loc[duplicates, "note"] = "another person in the same extract matches this Early Help person"

@@ -79,3 +79,17 @@ def read_truth(truth: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     links = pd.read_csv(truth / "links.csv", dtype=str, keep_default_na=False).replace("", None)
     hard = pd.read_csv(truth / "hard_negatives.csv", dtype=str, keep_default_na=False).replace("", None)
     return links, hard
+
+
+def household_precision(matches: pd.DataFrame, truth: Path) -> tuple[int, float]:
+    """(household candidates, share of them right): right when the row's person lives in the family's household."""
+    links = pd.read_csv(truth / "links.csv", dtype=str, usecols=["source", "row_key", "town_person_id"])
+    people = pd.read_csv(truth / "people.csv", dtype=str, usecols=["town_person_id", "household_id"])
+    families = pd.read_csv(truth / "families.csv", dtype=str, usecols=["eh_family_id", "household_id"])
+    candidates = matches.loc[matches["decision"] == "household_candidate", ["source", "row_key", "eh_family_id"]]
+    if candidates.empty:
+        return 0, 1.0
+    lives = (candidates.merge(links.drop_duplicates(["source", "row_key"]), on=["source", "row_key"], how="left")
+             .merge(people, on="town_person_id", how="left")
+             .merge(families.rename(columns={"household_id": "family_household"}), on="eh_family_id", how="left"))
+    return len(candidates), float((lives["household_id"] == lives["family_household"]).mean())

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from matching.cache import score_with_cache
 from matching.decisions import Thresholds, decide
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
@@ -16,8 +17,8 @@ from matching.households import household_candidates
 from matching.person_views import (EH_MODEL_INPUT, EH_PEOPLE, SOURCE_MODEL_INPUT, SOURCE_PEOPLE, SOURCE_ROWS,
                                    build_person_views, restrict_source_model_input)
 from matching.predict import score_pairs
-from matching.train import load_model
-from matching.udfs import register_udfs
+from matching.train import TERM_FREQUENCIES_KEY, load_model
+from matching.udfs import TOKEN_SET_RATIO, register_udfs
 from settings import Settings, parse_month
 
 MATCH_COLUMNS = ["month", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
@@ -50,7 +51,12 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     build_person_views(con, month)
     find_exact_matches(con)
     restrict_source_model_input(con, EXACT_MATCHES)
-    scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, thresholds.clerical_lower)
+    if TERM_FREQUENCIES_KEY in model:
+        scored, work = score_with_cache(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model,
+                                        f"{version}|{thresholds.clerical_lower}", thresholds.clerical_lower)
+    else:   # a model saved without frozen term frequencies scores depend on the whole month: no reuse
+        scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, thresholds.clerical_lower)
+        work = {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
     scored = _with_conflicts(con, scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}))
 
     people = con.execute(f"SELECT * EXCLUDE (forename_formal) FROM {SOURCE_PEOPLE}").df()
@@ -75,7 +81,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     queue = _clerical_queue(decided, scored, people, eh_people, model)
 
     stats = {"eh_people": len(eh_people), "source_people": len(people), "people_scored": len(people) - len(exact),
-             "pairs_scored": int(pairs_scored), "clerical_queue": len(queue),
+             **work, "clerical_queue": len(queue),
              "clerical_people": int(decided.loc[decided["decision"] == "clerical_review", "unique_id"].nunique())}
     for (source, decision), count in matches.groupby(["source", "decision"]).size().items():
         stats[f"rows_{source}_{decision}"] = int(count)
@@ -88,21 +94,32 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
 def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.DataFrame:
     """Add `conflict`: why the pair must not be matched automatically, or NULL.
 
-    Dates of birth both known, more than a year apart and not a day/month swap; or forenames both known that
-    share nothing (not the initial, not a formal form, not written as the surname). A brother or a twin at
-    the same address agrees on everything else, and the other fields' weights can outvote either field.
+    A UPN or NINO on both records that differs: two people. Dates of birth both known, more than a year apart
+    and neither a day/month swap nor the same birthday (a mistyped year); or forenames both known that share
+    nothing (not the initial, not a formal form, not written as the surname). A brother or a twin at the same
+    address agrees on everything else, and the other fields' weights can outvote either field.
+    And `weak`: the identifiers differ, or nothing but the names agrees (no date of birth, postcode or
+    address): such a pair is not put to an analyst unless it clears the bar on its own (at county scale
+    these were three in four of the review queue, and 99% of them were someone else).
     """
     con.register("_cf_scored", scored[["unique_id", "eh_person_id"]])
     try:
         flags = con.execute(f"""
             SELECT p.unique_id, p.eh_person_id,
-                   CASE WHEN abs(date_diff('day', e.dob, s.dob)) > 365
+                   CASE WHEN e.upn <> s.upn OR e.nino <> s.nino THEN 'UPN or NINO differs'
+                        WHEN abs(date_diff('day', e.dob, s.dob)) > 365
                              AND NOT (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob))
+                             AND NOT (month(e.dob) = month(s.dob) AND day(e.dob) = day(s.dob))   -- a year mistyped
                         THEN 'dates of birth more than a year apart'
                         WHEN left(e.forename_std, 1) <> left(s.forename_std, 1)
                              AND NOT list_has_any(e.forename_formal, s.forename_formal)
                              AND NOT coalesce(jaro_winkler_similarity(e.forename_std, s.surname_std) >= 0.92, false)
-                        THEN 'forenames differ' END AS conflict
+                        THEN 'forenames differ' END AS conflict,
+                   coalesce(e.upn <> s.upn OR e.nino <> s.nino, false)
+                   OR (NOT coalesce(e.dob = s.dob OR (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob)
+                                                      AND year(e.dob) = year(s.dob)), false)
+                       AND NOT coalesce(e.postcode_std = s.postcode_std, false)
+                       AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak
             FROM _cf_scored p JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
             JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
         """).df()

@@ -67,7 +67,8 @@ def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
         WHERE month = (SELECT max(month) FROM staging.early_help WHERE month <= $month)
         -- a person in two families: the open case, then the latest assessment
         QUALIFY row_number() OVER (PARTITION BY person_id
-                                   ORDER BY eha_end_date IS NULL DESC, eha_start_date DESC NULLS LAST, family_id) = 1
+                                   ORDER BY eha_end_date IS NULL DESC, eha_start_date DESC NULLS LAST, family_id,
+                                            row_number) = 1
     """, {"month": month}).fetchall()
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE cf_source_all_rows AS

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
+from matching.train import splink_settings
 from matching.udfs import register_udfs
 
 
@@ -19,14 +20,22 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
     Columns: unique_id_l (from `left_table`), unique_id_r, match_weight, match_probability, mw_<comparison> (each comparison's match weight).
     """
     register_udfs(con)
+    model, term_frequencies = splink_settings(model)
     model = {**model, "retain_intermediate_calculation_columns": True, "retain_matching_columns": False}
     db_api = DuckDBAPI(connection=con)
     left = db_api.register(left_table, dataset_display_name=left_table)
     right = db_api.register(right_table, dataset_display_name=right_table)
     linker = Linker([left, right], model, log_level=logging.WARNING)
     try:
-        predictions = linker.inference.predict()
-        pairs_scored = con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0]
+        # Frozen at training; without them Splink computes term frequencies from these two tables.
+        for column, frequencies in (term_frequencies or {}).items():
+            lookup = pd.DataFrame({column: list(frequencies), f"tf_{column}": list(frequencies.values())})
+            linker.table_management.register_term_frequency_lookup(db_api.register(lookup), column)
+        # Count the blocked pairs, then materialise only the pairs above the threshold (Splink reuses the
+        # blocked pairs it keeps in its cache): every scored pair with its intermediate columns is gigabytes.
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        pairs_scored = con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
+        predictions = linker.inference.predict(threshold_match_probability=threshold_match_probability)
         gammas = [f"mw_{comparison['output_column_name']}" for comparison in model["comparisons"]]
         columns = ", ".join(["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas])
         swapped = ", ".join(["unique_id_r AS unique_id_l", "unique_id_l AS unique_id_r", "match_weight",
@@ -35,11 +44,11 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
         pairs = con.execute(f"""
             WITH left_name AS (SELECT any_value(source_dataset) AS name FROM {left_table})
             SELECT {columns} FROM {predictions.physical_name}
-            WHERE source_dataset_l = (FROM left_name) AND match_probability >= $threshold
+            WHERE source_dataset_l = (FROM left_name)
             UNION ALL
             SELECT {swapped} FROM {predictions.physical_name}
-            WHERE source_dataset_l <> (FROM left_name) AND match_probability >= $threshold
-        """, {"threshold": threshold_match_probability}).df()
+            WHERE source_dataset_l <> (FROM left_name)
+        """).df()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
     return pairs, pairs_scored

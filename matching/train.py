@@ -22,6 +22,10 @@ from matching.udfs import register_udfs
 from settings import Settings
 
 MODEL_VERSION_KEY = "model_version"
+# Term frequencies frozen at training ({column: {value: frequency}}), so a pair's score depends on the two
+# records and the model only, never on who else is in this month's data: that is what lets match_month reuse
+# scores from earlier months. A value the training data never saw gets no adjustment (Splink's rule).
+TERM_FREQUENCIES_KEY = "term_frequencies"
 
 
 def estimate_model(con: duckdb.DuckDBPyConnection, left_table: str, right_table: str, creator: SettingsCreator, *,
@@ -38,9 +42,27 @@ def estimate_model(con: duckdb.DuckDBPyConnection, left_table: str, right_table:
         linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
         for rule in em_blocking_rules:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        return _with_floor(linker.misc.save_model_to_json())
+        model = _with_floor(linker.misc.save_model_to_json())
+        return {**model, TERM_FREQUENCIES_KEY: _term_frequencies(linker, model)}
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
+
+
+def _term_frequencies(linker: Linker, model: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Splink's own term frequency tables of the training data, for every column the model adjusts on."""
+    columns = sorted({level["tf_adjustment_column"] for comparison in model["comparisons"]
+                      for level in comparison["comparison_levels"] if level.get("tf_adjustment_column")})
+    frozen = {}
+    for column in columns:
+        table = linker.table_management.compute_tf_table(column).as_pandas_dataframe()
+        frozen[column] = {str(value): float(tf) for value, tf in zip(table[column], table[f"tf_{column}"], strict=True)}
+    return frozen
+
+
+def splink_settings(model: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, float]] | None]:
+    """(the settings dict Splink takes, the frozen term frequencies or None for a model saved without them)."""
+    settings = {key: value for key, value in model.items() if key not in (MODEL_VERSION_KEY, TERM_FREQUENCIES_KEY)}
+    return settings, model.get(TERM_FREQUENCIES_KEY)
 
 
 MIN_PROBABILITY = 1e-4

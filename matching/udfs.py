@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -10,8 +12,10 @@ from rapidfuzz import fuzz, process
 TOKEN_SET_RATIO = "token_set_ratio"
 
 # A comparison's levels call the function once per level on the same chunk of pairs (CASE WHEN >=95 ...
-# WHEN >=85 ...), so the previous chunk's scores are kept and looked up instead of scored again.
-_previous_chunk: dict[tuple[str, str], float] = {}
+# WHEN >=85 ...), each time on the rows earlier levels left, so the chunk's scores are kept and looked up
+# instead of scored again. DuckDB runs chunks on several threads at once: one memo per thread.
+_memo = threading.local()
+_MEMO_LIMIT = 16_384   # a few chunks (DuckDB's chunks are 2,048 rows)
 
 
 def _token_set_ratio(left: pa.Array, right: pa.Array) -> pa.Array:
@@ -19,17 +23,21 @@ def _token_set_ratio(left: pa.Array, right: pa.Array) -> pa.Array:
 
     Vectorised over one DuckDB chunk; NULL in either argument gives NULL (a missing address is not a mismatch).
     """
-    global _previous_chunk
+    known: dict[tuple[str, str], float] = getattr(_memo, "scores", None) or {}
+    if len(known) > _MEMO_LIMIT:
+        known = {}
     pairs = list(zip(left.to_pylist(), right.to_pylist(), strict=True))
-    known = _previous_chunk
-    missing = np.fromiter((a is None or b is None for a, b in pairs), dtype=bool, count=len(pairs))
-    scores = np.fromiter((known.get(pair, -1.0) for pair in pairs), dtype=np.float64, count=len(pairs))
-    todo = np.flatnonzero((scores < 0) & ~missing)
-    if len(todo):
-        scores[todo] = process.cpdist([pairs[i][0] for i in todo], [pairs[i][1] for i in todo],
-                                      scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1)
-    _previous_chunk = {pair: score for pair, score, gap in zip(pairs, scores, missing, strict=True) if not gap}
-    return pa.array(scores, type=pa.float64(), mask=missing)
+    scores = [known.get(pair) for pair in pairs]
+    todo = [index for index, (score, (a, b)) in enumerate(zip(scores, pairs, strict=True))
+            if score is None and a is not None and b is not None]
+    if todo:
+        computed = process.cpdist([pairs[index][0] for index in todo], [pairs[index][1] for index in todo],
+                                  scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1).tolist()
+        for index, score in zip(todo, computed, strict=True):
+            scores[index] = score
+            known[pairs[index]] = score
+    _memo.scores = known
+    return pa.array(scores, type=pa.float64())
 
 
 def register_udfs(con: duckdb.DuckDBPyConnection) -> None:

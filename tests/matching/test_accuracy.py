@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from matching.evaluate import accuracy, hard_negative_matches, true_pairs
+from matching.evaluate import accuracy, hard_negative_matches, household_precision, true_pairs
 from matching.match import MATCH_COLUMNS
 
 from .conftest import LAST_MONTH
@@ -80,3 +80,9 @@ def test_clerical_queue_explains_each_pair_side_by_side(last_month_result):
     assert queue["match_probability"].between(0.5, 1).all()
     for side in ("eh", "src"):
         assert queue[f"{side}_surname"].notna().mean() > 0.9
+
+
+def test_household_candidates_are_the_familys_household(sample, last_month_result):
+    candidates, precision = household_precision(last_month_result.matches, sample.root / "truth")
+    assert candidates > 20
+    assert precision >= 0.95

@@ -50,6 +50,15 @@ def test_a_conflicting_date_of_birth_is_never_matched_automatically():
     assert decided["note"].iloc[0] == "dates of birth more than a year apart"
 
 
+def test_a_weak_pair_below_the_bar_is_not_put_to_review():
+    # s1: only the names agree (or another UPN/NINO), so below the bar it is dropped and the next best is reviewed;
+    # s2: weak too, but it clears the bar on its own, so it is still decided on its score
+    scored = _scored(("s1", "e1", 0.9, 4.0), ("s1", "e2", 0.7, 1.0), ("s2", "e3", 0.999, 10.0)).assign(
+        weak=[True, False, True])
+    decided = decide(scored, _no_exact(), _no_reviews(), SOURCE_OF, FAMILY_OF, THRESHOLDS)
+    assert _by_pair(decided) == {("s1", "e2"): "clerical_review", ("s2", "e3"): "auto_match"}
+
+
 def test_two_members_of_one_family_above_the_bar_go_to_review():
     # e1 and e4 are twins in family F1; e2 in another family clearing the bar does not make s2 ambiguous
     scored = _scored(("s1", "e1", 0.9999, 14.0), ("s1", "e4", 0.995, 8.0),

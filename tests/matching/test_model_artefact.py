@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 import matching
-from matching.train import load_model, versioned_model
+from matching.train import TERM_FREQUENCIES_KEY, load_model, versioned_model
 from matching.udfs import register_udfs
 from settings import Settings
 
@@ -18,6 +18,9 @@ def test_shipped_model_names_its_version_inside_and_in_the_file_name():
     assert "model_version" not in model   # what Splink gets is a plain settings dict
     assert {comparison["output_column_name"] for comparison in model["comparisons"]} >= {
         "forename", "surname", "dob", "location", "id_number", "gender"}
+    # term frequencies frozen at training, so a pair's score does not depend on who else is in the month
+    assert set(model[TERM_FREQUENCIES_KEY]) == {"forename_std", "surname_std"}
+    assert all(0 < tf < 1 for table in model[TERM_FREQUENCIES_KEY].values() for tf in table.values())
     assert all(level["m_probability"] > 0 for comparison in model["comparisons"]
                for level in comparison["comparison_levels"] if level.get("m_probability") is not None)
 
@@ -34,6 +37,7 @@ def test_train_model_writes_a_model_match_month_can_use(sample, tmp_path):
     path = matching.train_model(sample.con, "2016-03", tmp_path, Settings())
     version, model = load_model(path)
     assert path.name == f"{version}.json" and path.parent == tmp_path
+    assert len(model[TERM_FREQUENCIES_KEY]["surname_std"]) > 100
     result = matching.match_month(sample.con, "2016-03", Settings(), model_path=path)
     assert set(result.matches["model_version"]) == {version}
     assert (result.matches["decision"] == "auto_match").sum() > 100

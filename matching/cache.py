@@ -1,0 +1,125 @@
+"""Scores kept from earlier months, so a month scores only the people who are new or whose record changed.
+
+A pair's score depends only on the two records' comparison fields and the model (term frequencies are frozen
+in the model file), so a stored score is reused while both records hash the same. Two tables, per cache key
+(model version + the lowest probability kept):
+
+    matching.scored_people  the people of the last run on each side (register / extracts) and their record
+                            hashes: every pair between them has been scored
+    matching.scored_pairs   every such pair that scored at least the lowest probability kept
+
+A run scores (every register person x the source people not in scored_people) and (the register people not in
+scored_people x the other source people), takes the rest from scored_pairs, then makes its own people the
+scored_people. The result is the same as scoring everything (tests/matching/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from matching.model_settings import PERSON_COLUMNS
+from matching.predict import score_pairs
+
+_FIELDS = [column for column in PERSON_COLUMNS if column not in ("unique_id", "source_dataset")]
+_EH, _SOURCE = "register", "extracts"
+
+DDL = """
+CREATE TABLE IF NOT EXISTS matching.scored_people (
+    cache_key VARCHAR NOT NULL,      -- model version | lowest probability kept
+    side VARCHAR NOT NULL,           -- register | extracts
+    person_id VARCHAR NOT NULL,      -- Early Help person_id, or the source person's unique_id
+    record_hash VARCHAR NOT NULL     -- md5 of the comparison fields
+);
+CREATE TABLE IF NOT EXISTS matching.scored_pairs (
+    cache_key VARCHAR NOT NULL,
+    eh_person_id VARCHAR NOT NULL,
+    eh_record_hash VARCHAR NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    source_record_hash VARCHAR NOT NULL,
+    match_weight DOUBLE,
+    match_probability DOUBLE,
+    comparison_weights DOUBLE[]      -- mw_<comparison> in the model's comparison order
+);
+"""
+
+
+def _hashed(con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
+    fields = ", ".join(_FIELDS)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
+                    SELECT *, md5(CAST(to_json(struct_pack({fields})) AS VARCHAR)) AS record_hash FROM {table}""").fetchall()
+
+
+def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table: str, model: dict[str, Any],
+                     cache_key: str, threshold: float) -> tuple[pd.DataFrame, dict[str, int]]:
+    """score_pairs(eh_table, source_table) with scores reused from earlier runs; and counts of the work done."""
+    weights = [f"mw_{comparison['output_column_name']}" for comparison in model["comparisons"]]
+    con.execute(DDL).fetchall()
+    _hashed(con, eh_table, "cf_eh_hashed")
+    _hashed(con, source_table, "cf_source_hashed")
+    for name, side, hashed in (("cf_eh_new", _EH, "cf_eh_hashed"), ("cf_source_new", _SOURCE, "cf_source_hashed")):
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
+                        SELECT * FROM {hashed} h WHERE NOT EXISTS (
+                            SELECT 1 FROM matching.scored_people p
+                            WHERE p.cache_key = $key AND p.side = '{side}'
+                              AND p.person_id = h.unique_id AND p.record_hash = h.record_hash)""",
+                    {"key": cache_key}).fetchall()
+    con.execute("""CREATE OR REPLACE TEMP TABLE cf_source_old AS
+                   SELECT * FROM cf_source_hashed ANTI JOIN cf_source_new USING (unique_id)""").fetchall()
+    new_eh, new_source, old_source = (con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+                                      for name in ("cf_eh_new", "cf_source_new", "cf_source_old"))
+
+    fresh, pairs_scored = [], 0
+    for left, right, run in (("cf_eh_hashed", "cf_source_new", new_source > 0),
+                             ("cf_eh_new", "cf_source_old", new_eh > 0 and old_source > 0)):
+        if run:
+            pairs, scored = score_pairs(con, left, right, model, threshold)
+            fresh.append(pairs)
+            pairs_scored += scored
+    fresh_pairs = pd.concat(fresh, ignore_index=True) if fresh else pd.DataFrame(
+        columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability", *weights])
+
+    cached = con.execute(f"""
+        SELECT c.eh_person_id AS unique_id_l, c.unique_id AS unique_id_r, c.match_weight, c.match_probability,
+               {", ".join(f"c.comparison_weights[{index + 1}] AS {name}" for index, name in enumerate(weights))}
+        FROM matching.scored_pairs c
+        JOIN cf_eh_hashed e ON e.unique_id = c.eh_person_id AND e.record_hash = c.eh_record_hash
+        JOIN cf_source_old s ON s.unique_id = c.unique_id AND s.record_hash = c.source_record_hash
+        WHERE c.cache_key = $key AND c.eh_person_id NOT IN (SELECT unique_id FROM cf_eh_new)
+    """, {"key": cache_key}).df()
+    _remember(con, cache_key, fresh_pairs, weights)
+    stats = {"eh_people_new": int(new_eh), "source_people_new": int(new_source), "pairs_scored": int(pairs_scored),
+             "pairs_from_cache": len(cached)}
+    return pd.concat([frame for frame in (fresh_pairs, cached) if len(frame)] or [fresh_pairs], ignore_index=True), stats
+
+
+def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, fresh_pairs: pd.DataFrame, weights: list[str]) -> None:
+    """Store the new pairs, make this run's people the scored people, and drop pairs of people no longer scored."""
+    con.register("_cf_fresh_pairs", fresh_pairs)
+    try:
+        con.execute("BEGIN TRANSACTION").fetchall()
+        con.execute(f"""
+            INSERT INTO matching.scored_pairs
+            SELECT $key, f.unique_id_l, e.record_hash, f.unique_id_r, s.record_hash, f.match_weight,
+                   f.match_probability, [{", ".join(f"f.{name}" for name in weights)}]
+            FROM _cf_fresh_pairs f JOIN cf_eh_hashed e ON e.unique_id = f.unique_id_l
+            JOIN cf_source_hashed s ON s.unique_id = f.unique_id_r
+        """, {"key": cache_key}).fetchall()
+        con.execute("DELETE FROM matching.scored_people WHERE cache_key = $key", {"key": cache_key}).fetchall()
+        for side, hashed in ((_EH, "cf_eh_hashed"), (_SOURCE, "cf_source_hashed")):
+            con.execute(f"INSERT INTO matching.scored_people SELECT $key, '{side}', unique_id, record_hash FROM {hashed}",
+                        {"key": cache_key}).fetchall()
+        con.execute("""
+            DELETE FROM matching.scored_pairs c WHERE cache_key = $key AND NOT (
+                EXISTS (SELECT 1 FROM cf_eh_hashed e WHERE e.unique_id = c.eh_person_id AND e.record_hash = c.eh_record_hash)
+                AND EXISTS (SELECT 1 FROM cf_source_hashed s
+                            WHERE s.unique_id = c.unique_id AND s.record_hash = c.source_record_hash))
+        """, {"key": cache_key}).fetchall()
+        con.execute("COMMIT").fetchall()
+    except BaseException:
+        con.execute("ROLLBACK").fetchall()
+        raise
+    finally:
+        con.unregister("_cf_fresh_pairs")
