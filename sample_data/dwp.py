@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from sample_data._util import NA, add_months, stream
-from sample_data.places import SOURCE_ADDRESS_STYLE
 from sample_data.town import Town
 
 COLUMNS = (
@@ -44,12 +43,7 @@ class Dwp:
         prop = town.property_at(persons, d)
         frame = pd.DataFrame({
             "nino": people["nino"].to_numpy()[persons],
-            "forename": people["forename"].to_numpy()[persons],
-            "surname": people["surname"].to_numpy()[persons],
-            "date_of_birth": people["dob"].to_numpy()[persons],
-            "gender": people["gender"].to_numpy()[persons],
-            "address": town.props.render(SOURCE_ADDRESS_STYLE[self.source])[prop],
-            "postcode": town.props.column("postcode")[prop],
+            **town.person_fields(persons, prop, self.source),
             "spell_type": s["spell_type"].to_numpy(),
             "benefit": s["benefit"].to_numpy(),
             "uc_regime": s["uc_regime"].to_numpy(),

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from sample_data._util import NA, empty_rows, person_hash, stream, unit
-from sample_data.places import SOURCE_ADDRESS_STYLE
 from sample_data.town import Town, members_of
 
 COLUMNS = (
@@ -138,12 +137,7 @@ class Police:
             "incident_type": types,
             "person_role": roles,
             "outcome": outcome,
-            "forename": people["forename"].to_numpy()[persons],
-            "surname": people["surname"].to_numpy()[persons],
-            "date_of_birth": people["dob"].to_numpy()[persons],
-            "gender": people["gender"].to_numpy()[persons],
-            "address": town.props.render(SOURCE_ADDRESS_STYLE[self.source])[prop],
-            "postcode": town.props.column("postcode")[prop],
+            **town.person_fields(persons, prop, self.source),
             "pnc_id": np.where(show_pnc, people["pnc_id"].to_numpy()[persons], ""),
             "_person": persons,
             "_prop": prop,

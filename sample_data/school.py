@@ -7,7 +7,6 @@ import pandas as pd
 
 from sample_data._util import NA, from_ymd, person_hash, stream, unit
 from sample_data.ids import unique_numbers
-from sample_data.places import SOURCE_ADDRESS_STYLE
 from sample_data.town import Town
 
 COLUMNS = (
@@ -136,12 +135,7 @@ class School:
         prop = town.property_at(pupils, term_end)
         frame = pd.DataFrame({
             "upn": people["upn"].to_numpy()[pupils],
-            "forename": people["forename"].to_numpy()[pupils],
-            "surname": people["surname"].to_numpy()[pupils],
-            "date_of_birth": people["dob"].to_numpy()[pupils],
-            "gender": people["gender"].to_numpy()[pupils],
-            "address": town.props.render(SOURCE_ADDRESS_STYLE[self.source])[prop],
-            "postcode": town.props.column("postcode")[prop],
+            **town.person_fields(pupils, prop, self.source),
             "school_urn": urn,
             "academic_year": academic,
             "term": term,

@@ -15,7 +15,7 @@ import pandas as pd
 from sample_data import names as nm
 from sample_data._util import NA, month_end_day, month_start_day, shift_month, stream
 from sample_data.ids import make_ninos, make_pnc_ids, make_upns, prefixed, unique_numbers
-from sample_data.places import Properties, build_properties
+from sample_data.places import SOURCE_ADDRESS_STYLE, Properties, build_properties
 
 PROBLEMS = ("crime", "school", "csc", "work", "debt", "da", "health")
 # chance a household has each problem: Early Help families vs the rest of the town
@@ -53,6 +53,18 @@ class Town:
         move = self.hh["move_day"].to_numpy()[household]
         moved = (move != NA) & (np.asarray(days) >= move)
         return np.where(moved, self.hh["prop1"].to_numpy()[household], self.hh["prop0"].to_numpy()[household])
+
+    def person_fields(self, persons: np.ndarray, prop: np.ndarray, source: str) -> dict[str, np.ndarray]:
+        """The identifying columns every partner extract carries, as that source writes the address."""
+        people = self.people
+        return {
+            "forename": people["forename"].to_numpy()[persons],
+            "surname": people["surname"].to_numpy()[persons],
+            "date_of_birth": people["dob"].to_numpy()[persons],
+            "gender": people["gender"].to_numpy()[persons],
+            "address": self.props.render(SOURCE_ADDRESS_STYLE[source])[prop],
+            "postcode": self.props.column("postcode")[prop],
+        }
 
     def previous_property(self, persons: np.ndarray, days: np.ndarray | int) -> np.ndarray:
         """The address before a move already made by then, or -1."""
