@@ -26,28 +26,36 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def replace_month(con: duckdb.DuckDBPyConnection, table: str, month: str, frame: pd.DataFrame,
-                  extra_where: str = "", params: list | None = None) -> int:
-    """Replace `month`'s rows of `table` with `frame` in one transaction; return the rows written.
+def delete_and_insert(con: duckdb.DuckDBPyConnection, table: str, month: str, frame: pd.DataFrame,
+                      source: str | None = None) -> int:
+    """Delete `month`'s rows of `table` (only `source`'s where given), then insert `frame`.
 
-    Columns are matched by name, so the frame's column order does not matter; a column the table lacks
-    is an error rather than silently dropped. `extra_where` narrows the delete (e.g. one source's rows).
+    No transaction of its own: callers that replace several tables together wrap them in one. Columns are
+    matched by name; a column the table lacks is an error rather than silently dropped.
     """
     table_columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
     unknown = [column for column in frame.columns if column not in table_columns]
     if unknown:
         raise ValueError(f"{table}: columns not in the schema: {unknown}")
-    columns = [column for column in table_columns if column in frame.columns]
-    quoted = ", ".join(f'"{column}"' for column in columns)
+    if source is None:
+        con.execute(f"DELETE FROM {table} WHERE month = ?", [month])
+    else:
+        con.execute(f"DELETE FROM {table} WHERE month = ? AND source = ?", [month, source])
+    if len(frame):
+        quoted = ", ".join(f'"{column}"' for column in frame.columns)
+        con.register("_month_frame", frame)
+        con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _month_frame")
+        con.unregister("_month_frame")
+    return len(frame)
+
+
+def replace_month(con: duckdb.DuckDBPyConnection, table: str, month: str, frame: pd.DataFrame) -> int:
+    """Replace `month`'s rows of `table` with `frame` in one transaction; return the rows written."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"DELETE FROM {table} WHERE month = ? {extra_where}", [month, *(params or [])])
-        if len(frame):
-            con.register("_replace_month_frame", frame)
-            con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _replace_month_frame")
-            con.unregister("_replace_month_frame")
+        written = delete_and_insert(con, table, month, frame)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return len(frame)
+    return written

@@ -15,6 +15,7 @@ import pandas as pd
 
 from settings import DataDir, Settings
 from sources import SNAPSHOT_SOURCES, find_extract, load_extract
+from warehouse.db import delete_and_insert
 from warehouse.files import write_csv_atomic
 
 LOAD_SUMMARY_COLUMNS = [
@@ -36,19 +37,6 @@ class SourceLoad:
 
     def as_metadata(self) -> dict[str, str | int]:
         return {key: value for key, value in self.__dict__.items() if value is not None}
-
-
-def _replace(con: duckdb.DuckDBPyConnection, table: str, month: str, source: str | None, frame: pd.DataFrame) -> None:
-    """Delete (month[, source]) then insert, inside the caller's transaction."""
-    if source is None:
-        con.execute(f"DELETE FROM {table} WHERE month = ?", [month])
-    else:
-        con.execute(f"DELETE FROM {table} WHERE month = ? AND source = ?", [month, source])
-    if len(frame):
-        columns = ", ".join(f'"{column}"' for column in frame.columns)
-        con.register("_ingest_frame", frame)
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _ingest_frame")
-        con.unregister("_ingest_frame")
 
 
 def _latest_snapshot_month(con: duckdb.DuckDBPyConnection, source: str, month: str) -> str | None:
@@ -82,10 +70,10 @@ def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mo
     empty = pd.DataFrame()
     con.execute("BEGIN TRANSACTION")
     try:
-        _replace(con, f"staging.{source}", month, None, result.staged if result else empty)
-        _replace(con, "raw.extract_rows", month, source, result.raw if result else empty)
-        _replace(con, "ops.quarantine", month, source, result.quarantine if result else empty)
-        _replace(con, "ops.load_summary", month, source, summary)
+        delete_and_insert(con, f"staging.{source}", month, result.staged if result else empty)
+        delete_and_insert(con, "raw.extract_rows", month, result.raw if result else empty, source)
+        delete_and_insert(con, "ops.quarantine", month, result.quarantine if result else empty, source)
+        delete_and_insert(con, "ops.load_summary", month, summary, source)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

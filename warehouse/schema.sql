@@ -49,14 +49,6 @@ CREATE TABLE IF NOT EXISTS ops.load_summary (
     used_from_month VARCHAR               -- snapshots: the month whose extract stands for this one
 );
 
-CREATE TABLE IF NOT EXISTS ops.run_log (
-    run_id VARCHAR NOT NULL,
-    month VARCHAR NOT NULL,
-    step VARCHAR NOT NULL,
-    finished_at TIMESTAMP NOT NULL,
-    detail VARCHAR                        -- counts only, never personal data
-);
-
 CREATE TABLE IF NOT EXISTS staging.early_help (
     month VARCHAR NOT NULL, snapshot_date DATE NOT NULL, source_file VARCHAR NOT NULL,
     row_number INTEGER NOT NULL, row_key VARCHAR NOT NULL,
