@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test dev lock benchmark clean
+.PHONY: install chromium demo test test-fast dev lock benchmark clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/cfam demo
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium through Playwright (never a browser download).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# The quick set for a developer: everything but the slow, browser and Spark tests.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser and not spark"
 
 dev: $(STAMP)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$$PWD/data/dagster} $(BIN)/dagster dev -w workspace.yaml
