@@ -31,6 +31,23 @@ CREATE TABLE IF NOT EXISTS programme.results (
     result_route VARCHAR NOT NULL,        -- significant_sustained_progress | continuous_employment
     result_date DATE NOT NULL
 );
+CREATE TABLE IF NOT EXISTS programme.progress (
+    month VARCHAR NOT NULL,               -- the run month; one row per attached family and assessed problem
+    family_id VARCHAR NOT NULL,
+    problem INTEGER NOT NULL,
+    at_attachment BOOLEAN NOT NULL,
+    progress BOOLEAN NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme.result_evidence (
+    month VARCHAR NOT NULL,               -- the run month; the records behind each result of that month
+    family_id VARCHAR NOT NULL,
+    problem INTEGER,
+    kind VARCHAR NOT NULL,                -- eligibility | progress | employment
+    source VARCHAR NOT NULL,
+    row_key VARCHAR,
+    record_date DATE,
+    detail VARCHAR NOT NULL
+);
 """
 
 

@@ -31,3 +31,20 @@ def write_programme_files(out: Path, month: str, frames: dict[str, pd.DataFrame]
     for key, file_name in names.items():
         write_csv_atomic(frames[key], out / file_name)
     write_text_atomic(html, out / "programme.html")
+
+
+def write_returns_files(out: Path, returns) -> list[Path]:
+    """The month's returns (programme.returns.Returns) into `out`, each file atomically: the claim as CSV and as
+    XLSX (claim, summary and held-back sheets), the audit evidence, the NIS file and, in a quarter's last month,
+    Family Progress Data. All the returns' file writing is here, so a caller can point `out` at a staging folder."""
+    month, la = returns.month, returns.la_code
+    written = [
+        write_csv_atomic(returns.claim, out / f"pbr_claim_{la}_{month}.csv"),
+        write_xlsx_atomic({"claim": returns.claim, "summary": returns.summary, "held_back": returns.held_back},
+                          out / f"pbr_claim_{la}_{month}.xlsx", created=returns.created),
+        write_csv_atomic(returns.audit, out / f"audit_evidence_{month}.csv"),
+        write_csv_atomic(returns.nis, out / f"nis_{la}_{month}.csv"),
+    ]
+    if returns.family_progress is not None:
+        written.append(write_csv_atomic(returns.family_progress, out / f"family_progress_{la}_{returns.quarter}.csv"))
+    return written
