@@ -114,13 +114,11 @@ def record_claims(con: duckdb.DuckDBPyConnection, decided: MonthClaims, run_id: 
     return True
 
 
-def families_claimed_twice(con: duckdb.DuckDBPyConnection, month: str) -> list[str]:
-    """Families claimed in `month` that the ledger also holds in another month (should always be empty)."""
+def families_claimed_twice(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Families the ledger holds in more than one row (always empty unless the ledger was edited by hand)."""
     ensure_tables(con)
-    rows = con.execute("""
-        SELECT DISTINCT c.family_id FROM programme.claims c
-        JOIN programme.claims other ON other.family_id = c.family_id AND other.month <> c.month
-        WHERE c.month = ? ORDER BY c.family_id""", [parse_month(month)]).fetchall()
+    rows = con.execute("SELECT family_id FROM programme.claims GROUP BY family_id HAVING count(*) > 1 "
+                       "ORDER BY family_id").fetchall()
     return [row[0] for row in rows]
 
 
