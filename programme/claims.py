@@ -137,3 +137,14 @@ def _same_claims(existing: pd.DataFrame, claims: pd.DataFrame) -> bool:
         return [tuple(str(value) for value in row) for row in frame[CLAIM_COLUMNS].itertuples(index=False)]
     return rows(existing) == rows(claims)
 
+
+
+def totals_to_date(con: duckdb.DuckDBPyConnection, plan: OutcomesPlan) -> list[str]:
+    """Lines for the terminal: families and money claimed to date, by route, against the commitment."""
+    claimed = ledger(con)
+    money = int(claimed["amount_gbp"].sum())
+    lines = [f"Claimed to date: {len(claimed):,} families, £{money:,}, of a commitment of "
+             f"{plan.money.commitment_families:,} families ({plan.money.commitment_families - len(claimed):,} left)"]
+    for route, group in claimed.groupby("result_route"):
+        lines.append(f"    {route:<31} {len(group):>5,} families  £{int(group['amount_gbp'].sum()):,}")
+    return lines
