@@ -7,6 +7,7 @@ import programme
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
 from programme.claims import claimed_before
+from programme.reports import named_problems
 from settings import parse_month
 from warehouse.outputs import write_programme_files
 
@@ -28,7 +29,7 @@ def outcomes(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materiali
     with cfam.warehouse() as con:
         # Families in the claims ledger of earlier months have left the programme.
         result = programme.run_month(con, month, plan, claimed=claimed_before(con, month))
-        html = programme.programme_html(con, month, plan)
-    frames = {name: getattr(result, name) for name in ("eligibility", "evidence", "progress", "drift", "employment_rag")}
-    write_programme_files(cfam.paths.output(month), month, frames, html)
+    frames = {name: named_problems(getattr(result, name))
+              for name in ("eligibility", "evidence", "progress", "drift", "employment_rag")}
+    write_programme_files(cfam.paths.output(month), month, frames)
     return dg.MaterializeResult(metadata=dict(result.stats))

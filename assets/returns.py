@@ -65,7 +65,8 @@ def no_family_claimed_twice(cfam: CfamStore) -> dg.AssetCheckResult:
     pool="duckdb",
     deps=[CLAIMS],
     description="pbr_claim_<la>_<month>.csv/.xlsx (claim, summary, held back), audit_evidence_<month>.csv, "
-                "nis_<la>_<month>.csv and, in a quarter's last month, family_progress_<la>_<YYYY>Q<N>.csv.",
+                "nis_<la>_<month>.csv, in a quarter's last month family_progress_<la>_<YYYY>Q<N>.csv, and "
+                "programme.html (identified, attached, results and claims against the targets).",
 )
 def returns_files(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
     month = parse_month(context.partition_key)
@@ -73,7 +74,8 @@ def returns_files(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Mate
     plan = programme.load_plan(cfam.paths.config / "outcomes_plan.yaml")
     with cfam.warehouse() as con:
         returns = build_returns(con, decide_claims(con, month, plan), plan, settings.la_code, references(settings))
-    written = write_returns_files(cfam.paths.output(month), returns)
+        html = programme.programme_html(con, month, plan)
+    written = write_returns_files(cfam.paths.output(month), returns, html)
     return dg.MaterializeResult(metadata={
         "files": len(written), "claim_rows": len(returns.claim), "audit_rows": len(returns.audit),
         "nis_people": len(returns.nis),

@@ -53,7 +53,7 @@ def run_month(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan,
     run = Run(con, parse_month(month), plan)
     ensure_tables(con)
     if not prepare(run):
-        _persist(run, *(pd.DataFrame() for _ in range(5)))
+        _persist(run, *(pd.DataFrame() for _ in range(6)))
         return _empty_result()
     build_evidence(run)
     build_history(run)
@@ -78,7 +78,7 @@ def run_month(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan,
     results = progress.loc[progress["result_route"].notna(),
                            ["family_id", "attachment_date", "result_route", "result_date"]].drop_duplicates()
     audit = result_evidence(run, sorted(results["family_id"]))
-    _persist(run, eligibility, run.frame("SELECT * FROM pg_attached"), results, progress, audit)
+    _persist(run, eligibility, run.frame("SELECT * FROM pg_attached"), results, progress, audit, drift)
     stats = _stats(run, eligibility, evidence, progress, results, drift, rag)
     return ProgrammeResult(eligibility, evidence, progress, drift, rag, stats, attachment_evidence, audit)
 
@@ -112,7 +112,7 @@ def _progress(run: Run) -> pd.DataFrame:
 
 
 def _persist(run: Run, eligibility: pd.DataFrame, attached: pd.DataFrame, results: pd.DataFrame,
-             progress: pd.DataFrame, audit: pd.DataFrame) -> None:
+             progress: pd.DataFrame, audit: pd.DataFrame, drift: pd.DataFrame) -> None:
     """Replace the run month's rows of the programme tables: a re-run never duplicates."""
     history = eligibility.drop(columns=["attached", "attachment_date"], errors="ignore").assign(month=run.month)
     replace_month(run.con, "programme.eligibility_history", run.month, history)
@@ -128,6 +128,7 @@ def _persist(run: Run, eligibility: pd.DataFrame, attached: pd.DataFrame, result
     else:
         replace_month(run.con, "programme.progress", run.month, pd.DataFrame())
     replace_month(run.con, "programme.result_evidence", run.month, audit.assign(month=run.month))
+    replace_month(run.con, "programme.drift", run.month, drift.assign(month=run.month))
 
 
 def _stats(run: Run, eligibility: pd.DataFrame, evidence: pd.DataFrame, progress: pd.DataFrame,

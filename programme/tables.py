@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS programme.progress (
     at_attachment BOOLEAN NOT NULL,
     progress BOOLEAN NOT NULL
 );
+CREATE TABLE IF NOT EXISTS programme.drift (
+    month VARCHAR NOT NULL,               -- the run month: drift_<month>.csv, for programme.html
+    lead_professional VARCHAR, lead_agency VARCHAR, family_id VARCHAR NOT NULL, problem INTEGER NOT NULL,
+    months_since_attachment INTEGER NOT NULL, what_is_missing VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS programme.result_evidence (
     month VARCHAR NOT NULL,               -- the run month; the records behind each result of that month
     family_id VARCHAR NOT NULL,

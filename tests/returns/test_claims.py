@@ -32,7 +32,8 @@ def run_months(con, months, out: Path, plan=None, refs=References(), run_id="tes
         results[month] = programme.run_month(con, month, plan, claimed=claimed_before(con, month))
         decided = decide_claims(con, month, plan)
         record_claims(con, decided, run_id)
-        write_returns_files(out / month, build_returns(con, decided, plan, LA, refs))
+        write_returns_files(out / month, build_returns(con, decided, plan, LA, refs),
+                            programme.programme_html(con, month, plan))
     return results
 
 
