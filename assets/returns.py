@@ -6,7 +6,12 @@ import dagster as dg
 import programme
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
-from programme.claims import decide_claims, families_claimed_twice, ledger, record_claims
+from programme.claims import (
+    decide_claims,
+    families_claimed_twice,
+    ledger,
+    record_claims,
+)
 from programme.refs import references
 from programme.returns import ROUTES, build_returns
 from settings import parse_month
@@ -34,7 +39,7 @@ def claims(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materialize
         decided = decide_claims(con, month, plan)
         changed = record_claims(con, decided, context.run_id)
         to_date = ledger(con, through=month)
-    metadata: dict[str, object] = {
+    metadata = {
         "families_claimed": len(decided.claims),
         **{f"families_claimed_{route}": int((decided.claims["result_route"] == route).sum()) for route in ROUTES},
         "amount_claimed_gbp": int(decided.claims["amount_gbp"].sum()),

@@ -96,12 +96,12 @@ def record_claims(con: duckdb.DuckDBPyConnection, decided: MonthClaims, run_id: 
         if _same_claims(existing, decided.claims):
             con.execute("COMMIT")
             return False
-        elsewhere = con.execute("""
+        count, first = con.execute("""
             SELECT count(*), min(c.family_id) FROM programme.claims c JOIN pg_new_claims n USING (family_id)
-            WHERE c.month <> ?""", [month]).fetchone()
-        if elsewhere[0]:
-            raise DoubleClaimError(f"{month}: {elsewhere[0]} families are already in the claims ledger in another "
-                                   f"month (first: {elsewhere[1]}); run the months in order")
+            WHERE c.month <> ?""", [month]).fetchall()[0]
+        if count:
+            raise DoubleClaimError(f"{month}: {count} families are already in the claims ledger in another "
+                                   f"month (first: {first}); run the months in order")
         con.execute("DELETE FROM programme.claims WHERE month = ?", [month])
         con.execute(f"""INSERT INTO programme.claims (month, {', '.join(CLAIM_COLUMNS)}, run_id)
                         SELECT ?, {', '.join(CLAIM_COLUMNS)}, ? FROM pg_new_claims""", [month, run_id])
@@ -143,8 +143,9 @@ def totals_to_date(con: duckdb.DuckDBPyConnection, plan: OutcomesPlan) -> list[s
     """Lines for the terminal: families and money claimed to date, by route, against the commitment."""
     claimed = ledger(con)
     money = int(claimed["amount_gbp"].sum())
-    lines = [f"Claimed to date: {len(claimed):,} families, £{money:,}, of a commitment of "
-             f"{plan.money.commitment_families:,} families ({plan.money.commitment_families - len(claimed):,} left)"]
+    commitment = plan.money.commitment_families
+    lines = [(f"Claimed to date: {len(claimed):,} families, £{money:,}, of a commitment of {commitment:,} families "
+              f"({commitment - len(claimed):,} left)")]
     for route, group in claimed.groupby("result_route"):
         lines.append(f"    {route:<31} {len(group):>5,} families  £{int(group['amount_gbp'].sum()):,}")
     return lines

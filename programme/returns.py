@@ -89,7 +89,7 @@ def _summary(this_month: pd.DataFrame, to_date: pd.DataFrame, attachments: pd.Da
              plan: OutcomesPlan, month: str) -> pd.DataFrame:
     """measure, this_month, to_date: whole numbers (families or pounds)."""
     money = plan.money
-    rows: list[tuple[str, int, int]] = []
+    rows: list[tuple[str, int, int | None]] = []
     for route in ROUTES:
         rows.append((f"families claimed: {route}", int((this_month["result_route"] == route).sum()),
                      int((to_date["result_route"] == route).sum())))

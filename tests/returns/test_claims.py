@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 
 import programme
-from programme.claims import DoubleClaimError, claimed_before, decide_claims, ledger, record_claims
+from programme.claims import (
+    DoubleClaimError,
+    claimed_before,
+    decide_claims,
+    ledger,
+    record_claims,
+)
 from programme.refs import References
 from programme.returns import build_returns
 from settings import months_between
@@ -24,9 +30,10 @@ from warehouse.outputs import write_returns_files
 LA = "874"
 
 
-def run_months(con, months, out: Path, plan=None, refs=References(), run_id="test"):
+def run_months(con, months, out: Path, plan=None, refs=None, run_id="test"):
     """Each month as the assets run it; returns {month: programme result}."""
     plan = plan or programme.load_plan(None)
+    refs = refs or References()
     results = {}
     for month in months:
         results[month] = programme.run_month(con, month, plan, claimed=claimed_before(con, month))
