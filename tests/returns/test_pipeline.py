@@ -87,3 +87,13 @@ def test_a_24_month_backfill_run_twice_gives_the_same_ledger_and_files(tmp_path,
     claimed = pd.concat(pd.read_csv(paths.output(m) / f"pbr_claim_874_{m}.csv", dtype=str) for m in months)
     assert claimed["family_ref"].is_unique and len(claimed) == len(ledger)
     assert not set(claimed["family_ref"]) & set(ledger["family_id"])
+
+
+def test_cfam_run_prints_the_families_and_money_claimed(tmp_path, capsys):
+    from pipelines.cli import _print_month
+    from pipelines.runner import MonthRun
+
+    metadata = {"returns/claims": {"families_claimed": 3, "amount_claimed_gbp": 2400, "families_held_back": 1,
+                                   "families_claimed_to_date": 52, "amount_claimed_to_date_gbp": 41600}}
+    _print_month(MonthRun("2015-09", True, 1.0, [], metadata), DataDir(tmp_path))
+    assert "claimed            3 families  £2,400  (held back 1; to date 52 families, £41,600)" in capsys.readouterr().out
