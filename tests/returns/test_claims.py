@@ -157,13 +157,14 @@ def test_the_audit_evidence_covers_attachment_and_each_progress_measure(tmp_path
     assert "F3" not in set(audit["family_ref"])
 
 
+@pytest.mark.slow
 def test_rerunning_months_and_running_them_again_out_of_order_changes_nothing(tmp_path):
     con = loaded(two_families())
-    months = months_between("2015-07", "2015-12")
+    months = months_between("2015-08", "2015-10")                          # claims in 2015-09
     run_months(con, months, tmp_path / "a", run_id="first")
     book, files = ledger(con), files_of(tmp_path / "a")
-    run_months(con, ["2015-12", "2015-09", "2015-07", "2015-10", "2015-08", "2015-11"], tmp_path / "a",
-               run_id="second")
+    assert len(book) == 2
+    run_months(con, ["2015-10", "2015-08", "2015-09"], tmp_path / "a", run_id="second")
     pd.testing.assert_frame_equal(ledger(con), book)                      # same rows, the first run's id kept
     assert files_of(tmp_path / "a") == files
     # A fresh warehouse run in order writes the same bytes.

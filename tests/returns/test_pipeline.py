@@ -28,6 +28,7 @@ def test_each_months_claims_depend_on_the_previous_months_ledger(tmp_path):
     assert CLAIMS in graph.get(dg.AssetKey(["returns", "files"])).parent_keys
 
 
+@pytest.mark.slow
 def test_a_family_twice_in_the_ledger_blocks_the_claim_files(tmp_path):
     paths = DataDir(tmp_path)
     sample_data.generate(tmp_path, 20, "2015-01", "2015-01", seed=3)
