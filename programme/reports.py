@@ -116,7 +116,7 @@ def _line_chart(figures: pd.DataFrame, series: dict[str, tuple[str, str]], title
               for i, (label, colour) in enumerate(series.values())]
     axes = (f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#555"/>'
             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#555"/>'
-            f'<text x="4" y="{pad + 4}" font-size="11">{top}</text>'
+            f'<text x="4" y="{pad + 4}" font-size="11">{top:,}</text>'
             f'<text x="{pad}" y="{height - pad + 16}" font-size="11">{escape(figures["month"].iloc[0])}</text>'
             f'<text x="{width - pad - 40}" y="{height - pad + 16}" font-size="11">'
             f'{escape(figures["month"].iloc[-1])}</text>')
@@ -194,7 +194,7 @@ def programme_html(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPla
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Connecting Families: programme {escape(month)}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1100px}}table{{border-collapse:collapse;font-size:12px;
-margin-bottom:1.5em}}td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right}}figcaption{{font-weight:bold}}
+margin-bottom:1.5em}}td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right;white-space:nowrap}}figcaption{{font-weight:bold}}
 </style></head>
 <body>
 <h1>Programme to {escape(month)} (as of {month_end(month).isoformat()})</h1>
