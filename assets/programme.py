@@ -6,6 +6,8 @@ import dagster as dg
 import programme
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
+from programme.claims import claimed_before
+from programme.reports import named_problems
 from settings import parse_month
 from warehouse.outputs import write_programme_files
 
@@ -25,8 +27,9 @@ def outcomes(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materiali
     month = parse_month(context.partition_key)
     plan = programme.load_plan(cfam.paths.config / "outcomes_plan.yaml")
     with cfam.warehouse() as con:
-        result = programme.run_month(con, month, plan)
-        html = programme.programme_html(con, month, plan)
-    frames = {name: getattr(result, name) for name in ("eligibility", "evidence", "progress", "drift", "employment_rag")}
-    write_programme_files(cfam.paths.output(month), month, frames, html)
+        # Families in the claims ledger of earlier months have left the programme.
+        result = programme.run_month(con, month, plan, claimed=claimed_before(con, month))
+    frames = {name: named_problems(getattr(result, name))
+              for name in ("eligibility", "evidence", "progress", "drift", "employment_rag")}
+    write_programme_files(cfam.paths.output(month), month, frames)
     return dg.MaterializeResult(metadata=dict(result.stats))

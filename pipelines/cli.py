@@ -72,6 +72,11 @@ def _print_month(run, paths: DataDir) -> None:
                 ("eligible", "families_eligible"), ("attached", "families_attached"),
                 ("showing progress", "families_showing_progress"),
                 ("continuous employment", "families_continuous_employment")) if key in outcomes))
+    claims = run.metadata.get("returns/claims", {})
+    if claims:
+        print(f"    claimed            {claims['families_claimed']} families  £{claims['amount_claimed_gbp']:,}  "
+              f"(held back {claims['families_held_back']}; to date {claims['families_claimed_to_date']} families, "
+              f"£{claims['amount_claimed_to_date_gbp']:,})")
     for problem in run.problems:
         print(f"    ! {problem}")
 
@@ -106,12 +111,23 @@ def _demo(paths: DataDir, families: int, months: list[str], seed: int) -> int:
         _generate(paths.root, families, months, seed)
         marker.touch()
     status = _run(paths, months)
+    _print_claim_totals(paths)
     last = paths.output(months[-1])
     print(f"Files of {months[-1]} in {last}:")
     for path in sorted(last.iterdir()) if last.is_dir() else []:
         print(f"    {path.name}")
     print(f"Demo finished in {time.perf_counter() - started:.0f}s. Data folder: {paths.root}")
     return status
+
+
+def _print_claim_totals(paths: DataDir) -> None:
+    import programme
+    import warehouse
+    from programme.claims import totals_to_date
+
+    plan = programme.load_plan(paths.config / "outcomes_plan.yaml")
+    with warehouse.connect(paths.warehouse) as con:
+        print("\n".join(totals_to_date(con, plan)))
 
 
 def build_parser() -> argparse.ArgumentParser:

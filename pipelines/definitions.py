@@ -5,6 +5,7 @@ import dagster as dg
 from assets.extracts import extract_assets
 from assets.matching import matches, person_model
 from assets.programme import outcomes
+from assets.returns import returns_assets, returns_checks
 from pipelines.jobs import monthly_job, train_model_job
 from pipelines.resources import CfamStore
 from pipelines.schedules import monthly_schedule
@@ -14,7 +15,8 @@ from settings import DataDir
 
 def build_definitions(paths: DataDir) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*extract_assets, person_model, matches, outcomes],
+        assets=[*extract_assets, person_model, matches, outcomes, *returns_assets],
+        asset_checks=returns_checks,
         jobs=[monthly_job, train_model_job],
         schedules=[monthly_schedule],
         sensors=[landing_sensor],

@@ -12,6 +12,9 @@ from programme.family import Run
 from programme.plan import PRACTITIONER_INDICATORS
 
 WINDOW = "BETWEEN pg_since($d, $w) AND $d"
+# "The last 6 monthly snapshots": the half-open (D − 6 months, D], D's month and the five before it; the
+# snapshot dated exactly 6 months before D is outside (unlike dated records above).
+EH_SNAPSHOTS = "h.snapshot_date > pg_since($d, $w) AND h.snapshot_date <= $d"
 
 MEASURES = {
     1: """
@@ -53,7 +56,8 @@ MEASURES = {
         SELECT a.family_id, 3 AS problem, count(h.person_id) = 0 AS progress,
                format('children with social care status {} in snapshots of the last {} months: {}',
                       array_to_string($csc, '/'), $w, count(DISTINCT h.person_id))
-        FROM pg_attached a LEFT JOIN pg_eh h ON h.family_id = a.family_id AND h.snapshot_date """ + WINDOW + """
+        FROM pg_attached a LEFT JOIN pg_eh h ON h.family_id = a.family_id
+            AND """ + EH_SNAPSHOTS + """
             AND list_contains($csc, h.csc_status) AND pg_child(h.date_of_birth, h.snapshot_date)
         GROUP BY a.family_id""",
     4: """
@@ -86,7 +90,8 @@ MEASURES = {
                       || 'a {} spell in them: {}', $w, needs, array_to_string($health, '/'), started)
         FROM (SELECT a.family_id,
                 (SELECT count(DISTINCT h.snapshot_date) FROM pg_eh h WHERE h.family_id = a.family_id
-                   AND h.snapshot_date """ + WINDOW + """ AND list_has_any(h.identified_needs, $health_needs)) AS needs,
+                   AND """ + EH_SNAPSHOTS + """
+                   AND list_has_any(h.identified_needs, $health_needs)) AS needs,
                 (SELECT count(DISTINCT s.person_id) FROM pg_dwp s WHERE s.family_id = a.family_id
                    AND s.spell_type = 'benefit' AND list_contains($health, s.benefit)
                    AND s.start_date """ + WINDOW + """ AND pg_adult(s.dob, s.start_date)) AS started
@@ -131,7 +136,8 @@ def build_progress(run: Run) -> None:
     # Practitioner-recorded needs in the window, per practitioner indicator's problem.
     needs = " UNION ALL ".join(
         f"SELECT a.family_id, {indicator[0]} AS problem, count(DISTINCT h.snapshot_date) AS rows FROM pg_attached a "
-        f"LEFT JOIN pg_eh h ON h.family_id = a.family_id AND h.snapshot_date {WINDOW} "
+        f"LEFT JOIN pg_eh h ON h.family_id = a.family_id "
+        f"AND {EH_SNAPSHOTS} "
         f"AND list_has_any(h.identified_needs, $needs_{indicator}) GROUP BY a.family_id"
         for indicator in PRACTITIONER_INDICATORS)
     needs_params = {f"needs_{i}": plan.eligibility.practitioner_needs[i] for i in PRACTITIONER_INDICATORS}

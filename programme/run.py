@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from programme.attachment import build_attachments
+from programme.audit import AUDIT_COLUMNS, result_evidence
 from programme.eligibility import FLAG_COLUMNS, build_history
 from programme.employment import build_employment
 from programme.family import Run, prepare
@@ -41,6 +42,8 @@ class ProgrammeResult:
     stats: dict[str, int]
     # The records behind each attached family's problems at attachment (for the claim's audit evidence).
     attachment_evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVIDENCE_COLUMNS))
+    # The records behind each result of the month (programme/audit.py), for the claim's audit evidence.
+    result_evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AUDIT_COLUMNS))
 
 
 def run_month(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan,
@@ -50,7 +53,7 @@ def run_month(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan,
     run = Run(con, parse_month(month), plan)
     ensure_tables(con)
     if not prepare(run):
-        _persist(run, *(pd.DataFrame() for _ in range(3)))
+        _persist(run, *(pd.DataFrame() for _ in range(6)))
         return _empty_result()
     build_evidence(run)
     build_history(run)
@@ -74,9 +77,10 @@ def run_month(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan,
     rag = rag[~rag["family_id"].isin(left)].reset_index(drop=True)
     results = progress.loc[progress["result_route"].notna(),
                            ["family_id", "attachment_date", "result_route", "result_date"]].drop_duplicates()
-    _persist(run, eligibility, run.frame("SELECT * FROM pg_attached"), results)
+    audit = result_evidence(run, sorted(results["family_id"]))
+    _persist(run, eligibility, run.frame("SELECT * FROM pg_attached"), results, progress, audit, drift)
     stats = _stats(run, eligibility, evidence, progress, results, drift, rag)
-    return ProgrammeResult(eligibility, evidence, progress, drift, rag, stats, attachment_evidence)
+    return ProgrammeResult(eligibility, evidence, progress, drift, rag, stats, attachment_evidence, audit)
 
 
 def _eligibility(run: Run) -> pd.DataFrame:
@@ -107,7 +111,8 @@ def _progress(run: Run) -> pd.DataFrame:
     return frame[PROGRESS_COLUMNS]
 
 
-def _persist(run: Run, eligibility: pd.DataFrame, attached: pd.DataFrame, results: pd.DataFrame) -> None:
+def _persist(run: Run, eligibility: pd.DataFrame, attached: pd.DataFrame, results: pd.DataFrame,
+             progress: pd.DataFrame, audit: pd.DataFrame, drift: pd.DataFrame) -> None:
     """Replace the run month's rows of the programme tables: a re-run never duplicates."""
     history = eligibility.drop(columns=["attached", "attachment_date"], errors="ignore").assign(month=run.month)
     replace_month(run.con, "programme.eligibility_history", run.month, history)
@@ -116,6 +121,14 @@ def _persist(run: Run, eligibility: pd.DataFrame, attached: pd.DataFrame, result
                                    attached_month=pd.to_datetime(attached["attachment_date"]).dt.strftime("%Y-%m"))
     replace_month(run.con, "programme.attachments", run.month, attached)
     replace_month(run.con, "programme.results", run.month, results.assign(month=run.month))
+    if len(progress):
+        progress = progress[["family_id", "problem"]].assign(at_attachment=progress["at_attachment"] == "Y",
+                                                             progress=progress["progress"] == "Y")
+        replace_month(run.con, "programme.progress", run.month, progress.assign(month=run.month))
+    else:
+        replace_month(run.con, "programme.progress", run.month, pd.DataFrame())
+    replace_month(run.con, "programme.result_evidence", run.month, audit.assign(month=run.month))
+    replace_month(run.con, "programme.drift", run.month, drift.assign(month=run.month))
 
 
 def _stats(run: Run, eligibility: pd.DataFrame, evidence: pd.DataFrame, progress: pd.DataFrame,

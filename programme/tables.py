@@ -31,6 +31,28 @@ CREATE TABLE IF NOT EXISTS programme.results (
     result_route VARCHAR NOT NULL,        -- significant_sustained_progress | continuous_employment
     result_date DATE NOT NULL
 );
+CREATE TABLE IF NOT EXISTS programme.progress (
+    month VARCHAR NOT NULL,               -- the run month; one row per attached family and assessed problem
+    family_id VARCHAR NOT NULL,
+    problem INTEGER NOT NULL,
+    at_attachment BOOLEAN NOT NULL,
+    progress BOOLEAN NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme.drift (
+    month VARCHAR NOT NULL,               -- the run month: drift_<month>.csv, for programme.html
+    lead_professional VARCHAR, lead_agency VARCHAR, family_id VARCHAR NOT NULL, problem INTEGER NOT NULL,
+    months_since_attachment INTEGER NOT NULL, what_is_missing VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme.result_evidence (
+    month VARCHAR NOT NULL,               -- the run month; the records behind each result of that month
+    family_id VARCHAR NOT NULL,
+    problem INTEGER,
+    kind VARCHAR NOT NULL,                -- eligibility | progress | employment
+    source VARCHAR NOT NULL,
+    row_key VARCHAR,
+    record_date DATE,
+    detail VARCHAR NOT NULL
+);
 """
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+PSEUDONYM_KEY_ENV = "CFAM_PSEUDONYM_KEY"  # the key of the keyed hash behind pseudonymised references
 
 
 class SettingsError(ValueError):
@@ -48,6 +52,15 @@ class Settings(_Strict):
     matching: MatchingSettings = MatchingSettings()
     terms: TermDates = TermDates()
     validation: ValidationSettings = ValidationSettings()
+    # Returns: family_ref and person_ref as HMAC-SHA256 of the council's ids with the key in CFAM_PSEUDONYM_KEY.
+    pseudonymise_refs: bool = False
+
+    @model_validator(mode="after")
+    def _pseudonym_key(self) -> Settings:
+        if self.pseudonymise_refs and not os.environ.get(PSEUDONYM_KEY_ENV):
+            raise ValueError(f"pseudonymise_refs is on but the environment variable {PSEUDONYM_KEY_ENV} "
+                             "(the key of the keyed hash) is not set")
+        return self
 
 
 def load_settings(config_dir: Path) -> Settings:

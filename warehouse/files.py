@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -47,9 +48,12 @@ def write_csv_atomic(frame: pd.DataFrame, path: Path) -> Path:
     return _write_atomic(path, lambda target: safe.to_csv(target, index=False, encoding="utf-8", date_format="%Y-%m-%d"))
 
 
-def write_xlsx_atomic(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+def write_xlsx_atomic(sheets: dict[str, pd.DataFrame], path: Path, created: datetime | None = None) -> Path:
+    """`created`, when given, is the workbook's creation date (else now): a fixed one makes re-runs byte-identical."""
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
+            if created is not None:
+                writer.book.set_properties({"created": created})
             for name, frame in sheets.items():
                 neutralise_formulas(frame).to_excel(writer, sheet_name=name[:31], index=False)
 

@@ -19,8 +19,9 @@ def write_match_files(out: Path, matches: pd.DataFrame, clerical_queue: pd.DataF
     write_xlsx_atomic({"clerical_review": clerical_queue}, out / "clerical_review.xlsx")
 
 
-def write_programme_files(out: Path, month: str, frames: dict[str, pd.DataFrame], html: str) -> None:
-    """eligibility.csv, evidence.csv, progress.csv, drift_<month>.csv, employment_rag_<month>.csv, programme.html."""
+def write_programme_files(out: Path, month: str, frames: dict[str, pd.DataFrame]) -> None:
+    """eligibility.csv, evidence.csv, progress.csv, drift_<month>.csv, employment_rag_<month>.csv (programme.html
+    comes with the returns, after the month's claims)."""
     names = {
         "eligibility": "eligibility.csv",
         "evidence": "evidence.csv",
@@ -30,4 +31,21 @@ def write_programme_files(out: Path, month: str, frames: dict[str, pd.DataFrame]
     }
     for key, file_name in names.items():
         write_csv_atomic(frames[key], out / file_name)
-    write_text_atomic(html, out / "programme.html")
+
+
+def write_returns_files(out: Path, returns, programme_html: str) -> list[Path]:
+    """The month's returns (programme.returns.Returns) into `out`, each file atomically: the claim as CSV and as
+    XLSX (claim, summary and held-back sheets), the audit evidence, the NIS file and, in a quarter's last month,
+    Family Progress Data; and programme.html. All the returns' file writing is here, so a caller can point `out` at a staging folder."""
+    month, la = returns.month, returns.la_code
+    written = [
+        write_csv_atomic(returns.claim, out / f"pbr_claim_{la}_{month}.csv"),
+        write_xlsx_atomic({"claim": returns.claim, "summary": returns.summary, "held_back": returns.held_back},
+                          out / f"pbr_claim_{la}_{month}.xlsx", created=returns.created),
+        write_csv_atomic(returns.audit, out / f"audit_evidence_{month}.csv"),
+        write_csv_atomic(returns.nis, out / f"nis_{la}_{month}.csv"),
+        write_text_atomic(programme_html, out / "programme.html"),
+    ]
+    if returns.family_progress is not None:
+        written.append(write_csv_atomic(returns.family_progress, out / f"family_progress_{la}_{returns.quarter}.csv"))
+    return written

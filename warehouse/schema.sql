@@ -127,3 +127,18 @@ CREATE TABLE IF NOT EXISTS matching.matches (
     method VARCHAR NOT NULL,     -- exact_id | probabilistic | clerical
     model_version VARCHAR
 );
+
+-- The claims ledger (contracts/outcomes-plan.md, Claims): one row per family ever claimed. Append-only: a run
+-- of a month replaces that month's rows only (and keeps them as they are when nothing changed), never an
+-- earlier or later month's; a family is in it once (programme/claims.py refuses a second claim).
+CREATE TABLE IF NOT EXISTS programme.claims (
+    month VARCHAR NOT NULL,               -- the claim month (YYYY-MM)
+    family_id VARCHAR NOT NULL,
+    attachment_date DATE NOT NULL,
+    result_route VARCHAR NOT NULL,        -- significant_sustained_progress | continuous_employment
+    result_date DATE NOT NULL,
+    amount_gbp INTEGER NOT NULL,          -- whole pounds
+    plan_version VARCHAR NOT NULL,        -- sha256 prefix of the Outcomes Plan in force
+    model_version VARCHAR,                -- the matching model version of the month's matches
+    run_id VARCHAR NOT NULL               -- the Dagster run (or caller) that wrote the row
+);

@@ -12,7 +12,10 @@ from settings import DataDir
 MONTH = "2015-04"  # a month with a school term file, so every source lands
 MONTH_FILES = ["load_summary.csv", "quarantine.csv", "matches.csv", "clerical_review.csv", "clerical_review.xlsx",
                "eligibility.csv", "evidence.csv", "progress.csv", f"drift_{MONTH}.csv",
-               f"employment_rag_{MONTH}.csv", "programme.html"]
+               f"employment_rag_{MONTH}.csv", "programme.html",
+               # the returns (no Family Progress Data: April is not a quarter's last month)
+               f"pbr_claim_874_{MONTH}.csv", f"pbr_claim_874_{MONTH}.xlsx", f"audit_evidence_{MONTH}.csv",
+               f"nis_874_{MONTH}.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +38,8 @@ def test_a_month_runs_through_dagster_and_a_rerun_changes_nothing(town):
     assert first.success, first.problems
     out = town.output(MONTH)
     assert sorted(path.name for path in out.iterdir()) == sorted(MONTH_FILES)
-    assert set(first.metadata) >= {"staging/police", "staging/early_help", "matching/matches", "programme/outcomes"}
+    assert set(first.metadata) >= {"staging/police", "staging/early_help", "matching/matches", "programme/outcomes",
+                                    "returns/claims", "returns/files"}
     checks = [run for run in instance.get_runs()][0]
     assert checks.is_success
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from pipelines.runner import MonthRun, run_month
+from programme.reports import FLAG_FILE_COLUMNS
 from settings import DataDir, month_end
 from tests.programme.scenarios import Person, Scenario
 
@@ -223,7 +224,7 @@ def test_each_indicator_holds_alone_and_one_problem_is_not_eligible(town, family
     indicator = SINGLE_INDICATOR[family_id]
     assert town.indicators(D_IND, family_id) == {indicator}
     row = town.eligibility(D_IND, family_id)
-    flags = {problem: yes(row[f"problem_{problem}"]) for problem in range(1, 7)}
+    flags = {problem: yes(row[FLAG_FILE_COLUMNS[f"problem_{problem}"]]) for problem in range(1, 7)}
     assert flags == {problem: problem == int(indicator[0]) for problem in range(1, 7)}
     assert row["problems_count"] == "1" and not yes(row["eligible"]) and not yes(row["attached"])
 
@@ -255,7 +256,7 @@ def test_practitioner_evidence_cites_every_member_on_the_snapshot(town):
 def test_absence_exactly_10_percent_holds_just_under_does_not(town):
     assert town.indicators(D_IND, "2A-10") == {"2a"}
     assert town.indicators(D_IND, "2A-9.67") == set()
-    assert not yes(town.eligibility(D_IND, "2A-9.67")["problem_2"])
+    assert not yes(town.eligibility(D_IND, "2A-9.67")["problem_2_school"])
 
 
 def test_offence_exactly_12_months_before_holds_one_day_more_does_not(town):

@@ -104,8 +104,9 @@ def test_social_care_status_in_any_snapshot_of_the_last_6_months():
     _, child = attached_family(scenario)
     scenario.social_care(child, "2015-05", "cin")
     scenario.social_care(child, "2015-08", "none")               # last cin snapshot: 2015-07-31
-    assert progress_row(run_scenario(scenario, "2016-01"), "F1", 3)["progress"] == "N"
-    assert progress_row(run_scenario(scenario, "2016-02"), "F1", 3)["progress"] == "Y"
+    # The last 6 snapshots as of D are (D − 6 months, D]: as of 2016-01-31 the 2015-07-31 one is outside.
+    assert progress_row(run_scenario(scenario, "2015-12"), "F1", 3)["progress"] == "N"
+    assert progress_row(run_scenario(scenario, "2016-01"), "F1", 3)["progress"] == "Y"
 
 
 def test_arrears_exactly_4_weeks_in_the_window_blocks_and_3_9_does_not():
@@ -160,10 +161,23 @@ def test_practitioner_only_problems_need_the_needs_gone_from_the_last_6_snapshot
     scenario.family("F2", family_plan_date=date(2015, 3, 10), needs=("substance_misuse", "child_protection"))
     scenario.adult("F2")
     scenario.update("F2", "2015-04", needs=())
-    in_window = run_scenario(scenario, "2015-09")                # window from 2015-03-31: inside
+    in_window = run_scenario(scenario, "2015-08")                # snapshots 2015-03-31..2015-08-31: inside
     assert problems(in_window, "F2") == {3: "N", 6: "N"}
     assert "snapshots recording the practitioner needs in the last 6 months: 1" in \
         progress_row(in_window, "F2", 3)["measure_details"]
     # F1's problem 4 also held through JSA data, so its practitioner needs do not hold it back.
     assert problems(in_window, "F1") == {4: "Y", 5: "Y"}
-    assert problems(run_scenario(scenario, "2015-10"), "F2") == {3: "Y", 6: "Y"}
+    # As of 2015-09-30 the last 6 snapshots are April..September: the March one is outside.
+    assert problems(run_scenario(scenario, "2015-09"), "F2") == {3: "Y", 6: "Y"}
+
+
+def test_a_need_last_recorded_in_april_is_absent_from_the_last_6_snapshots_at_the_end_of_october():
+    scenario = Scenario("2015-01", "2015-10")
+    scenario.family("F1", family_plan_date=date(2015, 3, 10), needs=("mental_health", "domestic_abuse"))
+    scenario.adult("F1")
+    scenario.update("F1", "2015-05", needs=())                   # last recorded on the 2015-04-30 snapshot
+    september = run_scenario(scenario, "2015-09")                # May..September plus April: still recorded
+    assert problems(september) == {5: "N", 6: "N"}
+    october = run_scenario(scenario, "2015-10")                  # May..October: absent
+    assert problems(october) == {5: "Y", 6: "Y"}
+    assert set(october.progress["result_route"]) == {"significant_sustained_progress"}

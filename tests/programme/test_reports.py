@@ -51,10 +51,35 @@ def test_programme_html_is_standalone_and_counts_by_month():
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "Families attached: 1 of the commitment of 1,640" in html
     assert "Families identified (first eligible): 2, against a target of 600 (50 a month)" in html
-    assert "Attachment fees earned: £1,000" in html
-    assert "claims ledger" in html
+    assert "Attachment fees: £1,000 (£1,000 a family attached)" in html
+    assert "Families eligible this month: 2. This differs from the families identified to date" in html
+    assert "<td>4 worklessness/financial exclusion</td><td>2</td><td>1</td>" in html      # by problem
+    assert "Families claimed: 0, £0 at £800 a family; 1,640 of the commitment of 1,640 left" in html
+    assert "<h2>Drift: families past the 6-month wait with a problem not progressing (2 problems)</h2>" in html
     figures = programme.reports.monthly_figures(con, "2015-12", plan).set_index("month")
     assert figures.loc["2015-03", "attached"] == 1 and figures.loc["2015-01", "identified"] == 2
+
+
+def test_programme_html_shows_claims_and_money_by_month_in_pounds():
+    scenario = drifting_scenario()
+    con = fresh_warehouse()
+    scenario.load(con)
+    plan = programme.load_plan(None)
+    programme.run_month(con, "2015-12", plan)
+    rows = [("2015-10", f"C{n:03d}", "continuous_employment") for n in range(40)] + \
+           [("2015-12", f"S{n:03d}", "significant_sustained_progress") for n in range(9)]
+    for month, family_id, route in rows:
+        con.execute("INSERT INTO programme.claims VALUES (?, ?, DATE '2015-01-31', ?, DATE '2015-10-31', 800, 'v', "
+                    "NULL, 'test')", [month, family_id, route])
+    html = programme.programme_html(con, "2015-12", plan)
+    assert "Families claimed: 49, £39,200 at £800 a family; 1,591 of the commitment of 1,640 left" in html
+    assert "<td>continuous_employment</td><td>0</td><td>40</td><td>£32,000</td>" in html
+    assert "<td>2015-10</td>" in html and "<td>£32,000</td><td>£32,000</td>" in html   # month, cumulative
+
+
+def test_families_inside_the_six_month_wait_are_not_drift():
+    result = run_scenario(drifting_scenario(), "2015-08")                  # attached 2015-03-31: 5 months
+    assert result.drift.empty and len(result.progress) == 2
 
 
 def test_scenario_extract_files_use_the_default_layouts(tmp_path):
