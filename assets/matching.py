@@ -7,11 +7,15 @@ import dagster as dg
 
 import matching
 from assets.extracts import extract_key
+from matching.quality_report import match_quality_html
+from matching.review import queue_rows, read_reviews, review_context, review_sheet
+from matching.train import load_model
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
 from settings import DataDir, parse_month
 from sources import SOURCES
 from warehouse import replace_month
+from warehouse.files import write_text_atomic
 from warehouse.outputs import write_match_files
 
 MODEL_KEY = dg.AssetKey(["matching", "person_model"])
@@ -47,17 +51,37 @@ def person_model(cfam: CfamStore) -> dg.MaterializeResult:
     kinds={"splink", "duckdb"},
     partitions_def=monthly_partitions,
     pool="duckdb",
-    deps=[*(extract_key(source) for source in SOURCES), MODEL_KEY],
-    description="Every extract row matched to an Early Help person (exact ids, then the Splink model), with the "
-                "clerical review queue for borderline pairs. The senior analyst's decisions in "
-                "review/<YYYY-MM>/decisions.csv override the model in later runs.",
+    owners=["team:senior-analyst"],
+    # No dependency on matching/person_model: monthly runs predict with the newest saved model (or the one
+    # shipped), so a launch never waits on, or warns about, a model nobody has trained here.
+    deps=[extract_key(source) for source in SOURCES],
+    description="Every extract row matched to an Early Help person (exact ids, then the newest saved Splink "
+                "model), with the clerical review queue for borderline pairs. Writes `matches.csv`, "
+                "`clerical_review.xlsx` and `.csv`, and `match_quality.html` in `output/YYYY-MM/`. The "
+                "senior analyst's decisions saved in `review/YYYY-MM/` override the model in later runs.",
 )
 def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
     month = parse_month(context.partition_key)
+    settings = cfam.settings()
     model_path = current_model(cfam.paths)
-    decisions = matching.read_decisions(cfam.paths.root / "review", month)
+    version, model = load_model(model_path)
+    out = cfam.paths.output(month)
     with cfam.warehouse() as con:
-        result = matching.match_month(con, month, cfam.settings(), model_path=model_path, decisions=decisions)
+        reviews = read_reviews(cfam.paths.root / "review", month, *review_context(con, month))
+        for problem in reviews.problems:   # file, row and column only: never a cell's content
+            context.log.warning(f"review file refused: {problem}")
+        result = matching.match_month(con, month, settings, model_path=model_path, decisions=reviews.for_matching())
+        sheet = review_sheet(result.clerical_queue, result.matches, model)
         replace_month(con, "matching.matches", month, result.matches)
-    write_match_files(cfam.paths.output(month), result.matches, result.clerical_queue)
-    return dg.MaterializeResult(metadata={"model": model_path.name, **result.stats})
+        replace_month(con, "matching.review_queue", month, queue_rows(sheet, month))
+        replace_month(con, "matching.review_decisions", month, reviews.decisions.assign(month=month))
+        page, headline = match_quality_html(con, month, settings, model, version)
+    write_match_files(out, result.matches, sheet)
+    write_text_atomic(page, out / "match_quality.html")
+    return dg.MaterializeResult(metadata={
+        "model": version, **result.stats, **headline,
+        "review_files_read": reviews.files_read, "review_files_refused": reviews.files_refused,
+        "match_quality": dg.MetadataValue.path(str(out / "match_quality.html")),
+        "clerical_review": dg.MetadataValue.path(str(out / "clerical_review.xlsx")),
+    })
+
