@@ -340,9 +340,39 @@ compared values of real people; this file sits beside the clerical review workbo
 """
 
 
+def match_rates(figures: QualityFigures) -> pd.DataFrame:
+    """month, source, matched: the share of a source's rows auto-matched or accepted, per run month."""
+    rates = figures.rates.assign(matched=figures.rates["share"].where(
+        figures.rates["outcome"].isin(["auto-matched", "accepted by analyst"]), 0.0))
+    return rates.groupby(["month", "source"], as_index=False)["matched"].sum()
+
+
+def headline(figures: QualityFigures) -> dict[str, float | int]:
+    """The report's numbers for Dagster metadata (counts and shares only), plotted per partition."""
+    numbers: dict[str, float | int] = {"clerical_queue": len(figures.queue),
+                                       "decisions_applied": int(figures.estimates["decisions_made"] or 0)}
+    rates = match_rates(figures)
+    for row in rates[rates["month"] == figures.month].itertuples():
+        numbers[f"match_rate_{row.source}"] = round(float(row.matched), 4)
+    return numbers
+
+
+def match_rate_changes(figures: QualityFigures) -> pd.DataFrame:
+    """source, previous, now, change: each source's match rate against the previous run month's."""
+    rates = match_rates(figures)
+    months = sorted(rates["month"].unique())
+    if figures.month not in months or months.index(figures.month) == 0:
+        return pd.DataFrame(columns=["source", "previous", "now", "change"])
+    previous = months[months.index(figures.month) - 1]
+    both = rates[rates["month"] == figures.month].merge(
+        rates[rates["month"] == previous], on="source", suffixes=("", "_previous"))
+    return pd.DataFrame({"source": both["source"], "previous": both["matched_previous"], "now": both["matched"],
+                         "change": both["matched"] - both["matched_previous"]})
+
+
 def match_quality_html(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, model: dict[str, Any],
-                       model_version: str) -> tuple[str, dict[str, float | int]]:
-    """(the page, its headline numbers for Dagster metadata: counts and shares only)."""
+                       model_version: str) -> tuple[str, QualityFigures]:
+    """(the page, the figures behind it)."""
     figures = gather(con, month, settings)
     linker = _splink_linker(con, model)
     try:
@@ -351,11 +381,4 @@ def match_quality_html(con: duckdb.DuckDBPyConnection, month: str, settings: Set
         waterfalls = _waterfalls(con, linker, figures.spot_checks)
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
-    page = render(figures, settings, model_charts, waterfalls, model_version)
-    headline: dict[str, float | int] = {"clerical_queue": len(figures.queue),
-                                        "decisions_applied": int(figures.estimates["decisions_made"] or 0)}
-    now = figures.rates[figures.rates["month"] == month]
-    for source, rows in now.groupby("source"):
-        matched = rows.loc[rows["outcome"].isin(["auto-matched", "accepted by analyst"]), "share"].sum()
-        headline[f"match_rate_{source}"] = round(float(matched), 4)
-    return page, headline
+    return render(figures, settings, model_charts, waterfalls, model_version), figures

@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.extracts import extract_assets
 from assets.matching import matches, person_model
+from assets.month import month_status_page
 from assets.programme import outcomes
 from pipelines.jobs import monthly_job, train_model_job
 from pipelines.resources import CfamStore
@@ -14,7 +15,7 @@ from settings import DataDir
 
 def build_definitions(paths: DataDir) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*extract_assets, person_model, matches, outcomes],
+        assets=[*extract_assets, person_model, matches, outcomes, month_status_page],
         jobs=[monthly_job, train_model_job],
         schedules=[monthly_schedule],
         sensors=[landing_sensor],
