@@ -19,12 +19,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
-from splink.internals.html_utils import json_for_html, load_chart_libraries
 
 from matching.person_views import EH_MODEL_INPUT, SOURCE_MODEL_INPUT, SOURCE_ROWS
 from matching.train import splink_settings
 from matching.udfs import register_udfs
 from settings import Settings
+from warehouse.charts import chart_scripts, embed_script
 
 SPOT_CHECKS = 6
 OUTCOMES = ["auto-matched", "accepted by analyst", "queued for review", "household candidate", "unmatched"]
@@ -314,12 +314,8 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
         "<h2>Quarantined rows</h2>",
         chart("quarantine", f"Rows quarantined in {month}, per source and reason"), _table(figures.quarantine),
     ]
-    libraries = load_chart_libraries()
-    scripts = "\n".join(f"<script>{libraries[name]}</script>" for name in ("vega", "vega-lite", "vega-embed"))
-    embed = (f"const specs = {json_for_html(charts)};\n"
-             "for (const [name, spec] of Object.entries(specs)) {\n"
-             "  vegaEmbed('#chart-' + name, spec, {actions: false, renderer: 'svg'})\n"
-             "    .catch(error => { console.error(error); });\n}")
+    scripts = chart_scripts()
+    embed = embed_script(charts)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Match quality {month}</title>
 <style>

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from splink.internals.html_utils import json_for_html, load_chart_libraries
 
 from settings.paths import SOURCES
+from warehouse.charts import chart_scripts, embed_script
 
 STATUS_COLUMNS = ["source", "status", "file", "rows_read", "rows_loaded", "rows_quarantined", "duplicates_removed"]
 
@@ -87,8 +87,7 @@ def month_page_html(month: str, status: pd.DataFrame, files: list[str]) -> str:
                   for value in (row.rows_read, row.rows_loaded, row.rows_quarantined, row.duplicates_removed))
         + "</tr>" for row in status.itertuples())
     links = "".join(f"<li><a href='{html.escape(name)}'>{html.escape(name)}</a></li>" for name in files)
-    libraries = load_chart_libraries()
-    scripts = "\n".join(f"<script>{libraries[name]}</script>" for name in ("vega", "vega-lite", "vega-embed"))
+    scripts = chart_scripts()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Connecting Families {month}</title>
 <style>
@@ -108,8 +107,7 @@ def month_page_html(month: str, status: pd.DataFrame, files: list[str]) -> str:
 send them back to the partner.</p>
 <h2>Files of the month</h2>
 <ul>{links}</ul>
-<script>vegaEmbed('#chart-rows', {json_for_html(_chart(status))}, {{actions: false, renderer: 'svg'}})
-  .catch(error => console.error(error));</script>
+<script>{embed_script({"rows": _chart(status)})}</script>
 </body></html>
 """
 
