@@ -196,19 +196,19 @@ def _rates_chart(rates: pd.DataFrame, month: str) -> dict[str, Any]:
     }
 
 
-def _trend_chart(rates: pd.DataFrame) -> dict[str, Any]:
-    matched = rates[rates["outcome"].isin(["auto-matched", "accepted by analyst", "queued for review"])]
+def _trend_chart(matched: pd.DataFrame) -> dict[str, Any]:
+    """matched: month, source, matched (match_rates)."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 520, "height": 200,
         "data": {"values": matched.to_dict("records")},
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "month", "type": "ordinal", "title": "run month"},
-            "y": {"field": "share", "type": "quantitative", "axis": {"format": "%"}, "title": "share of rows"},
+            "y": {"field": "matched", "type": "quantitative", "axis": {"format": "%"},
+                  "title": "share of rows matched"},
             "color": {"field": "source", "type": "nominal"},
-            "strokeDash": {"field": "outcome", "type": "nominal"},
-            "tooltip": [{"field": "month"}, {"field": "source"}, {"field": "outcome"},
-                        {"field": "share", "type": "quantitative", "format": ".1%"}]},
+            "tooltip": [{"field": "month"}, {"field": "source"},
+                        {"field": "matched", "type": "quantitative", "format": ".1%"}]},
     }
 
 
@@ -244,8 +244,8 @@ def _bar_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, x_title:
 
 # ---- page ------------------------------------------------------------------------------------------------
 
-def _percent(value: float | None) -> str:
-    return "not yet known" if value is None or pd.isna(value) else f"{value:.1%}"
+def _percent(value: float | None, places: int = 1) -> str:
+    return "not yet known" if value is None or pd.isna(value) else f"{value:.{places}%}"
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -260,7 +260,7 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
     month = figures.month
     charts: dict[str, dict[str, Any]] = {
         "rates": _rates_chart(figures.rates, month),
-        "trend": _trend_chart(figures.rates),
+        "trend": _trend_chart(match_rates(figures)),
         "weights": _weights_chart(figures.weights, settings),
         **model_charts,
     }
@@ -276,6 +276,7 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
     estimates = figures.estimates
     now = figures.rates[figures.rates["month"] == month].pivot_table(
         index="source", columns="outcome", values="rows", aggfunc="sum", fill_value=0).reindex(columns=OUTCOMES, fill_value=0)
+    now.columns.name = None
     spot = figures.spot_checks.assign(match_probability=figures.spot_checks["match_probability"].map(_percent))
     spot.insert(0, "chart", [f"waterfall {n}" for n in range(1, len(spot) + 1)])
     oldest = int(figures.queue["age_months"].max()) if len(figures.queue) else 0
@@ -289,12 +290,12 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
         "<h2>Match rates per source</h2>",
         "<p>Every extract row received so far, by what matching made of it in this month's run.</p>",
         chart("rates", f"Rows per source by outcome, {month}"), _table(now.reset_index()),
-        chart("trend", "Share of rows matched, accepted or queued, by run month"),
+        chart("trend", "Share of rows matched (automatically or accepted by the analyst), by run month"),
         "<h2>Match weights</h2>",
         chart("weights", "Match weight of every scored pair, with the auto-match bar and the review floor"),
         "<h2>Estimated precision and recall</h2>",
         ("<table class='figures'><tr><th>estimate</th><th>from the model</th><th>from the analyst's decisions</th></tr>"
-        f"<tr><td>precision</td><td>{_percent(estimates['model_precision_auto'])} (auto-matches)</td>"
+        f"<tr><td>precision</td><td>{_percent(estimates['model_precision_auto'], 2)} (auto-matches)</td>"
         f"<td>{_percent(estimates['review_precision'])} (pairs accepted among those decided)</td></tr>"
         f"<tr><td>recall</td><td>{_percent(estimates['model_recall'])}</td>"
         f"<td>{_percent(estimates['decisions_recall'])}</td></tr></table>"),
