@@ -42,7 +42,7 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
         partitions_def=monthly_partitions,
         pool="duckdb",
         check_specs=[dg.AssetCheckSpec(
-            CHECK_NAME, asset=key, blocking=True,
+            CHECK_NAME, asset=key, blocking=True, partitions_def=monthly_partitions,   # one result per month
             description=f"The great-expectations suite for {source}: columns, keys, allowed values, plausible "
                         "dates, postcode validity, quarantine share. A blocking failure stops the month's matching.",
         )],

@@ -61,7 +61,7 @@ def person_model(cfam: CfamStore) -> dg.MaterializeResult:
     pool="duckdb",
     owners=["team:senior-analyst"],
     check_specs=[dg.AssetCheckSpec(
-        MATCH_RATE_CHECK, asset=MATCHES_KEY,
+        MATCH_RATE_CHECK, asset=MATCHES_KEY, partitions_def=monthly_partitions,
         description="Warns when a source's share of rows matched moves by more than the setting "
                     "matching.max_match_rate_change from the previous month: a changed extract layout or a "
                     "model that no longer fits.")],
