@@ -91,11 +91,13 @@ def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materializ
         page, figures = match_quality_html(con, month, settings, model, version)
     write_match_files(out, result.matches, sheet)
     write_text_atomic(page, out / "match_quality.html")
+    # The headline first (match rates, queue, decisions): the asset page lists metadata in this order.
     return dg.MaterializeResult(check_results=[_match_rate_check(figures, settings)], metadata={
-        "model": version, **result.stats, **headline(figures),
+        **headline(figures),
         "review_files_read": reviews.files_read, "review_files_refused": reviews.files_refused,
         "match_quality": dg.MetadataValue.path(str(out / "match_quality.html")),
         "clerical_review": dg.MetadataValue.path(str(out / "clerical_review.xlsx")),
+        "model": version, **result.stats,
     })
 
 

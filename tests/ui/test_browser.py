@@ -220,5 +220,6 @@ def test_dagster_ui_launches_a_month_from_the_launchpad_and_shows_match_rates(da
     page.get_by_text("match_rate_dwp", exact=True).wait_for(timeout=60_000)
     body = page.inner_text("body")
     assert "match_rate_police" in body and "clerical_queue" in body
+    page.get_by_text("match_rate_dwp", exact=True).scroll_into_view_if_needed()
     page.screenshot(path=IMAGES / "dagster_match_rates.png", full_page=False)
     page.close()
