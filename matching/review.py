@@ -10,7 +10,7 @@ a whole (the message names the file and the row, never a cell's content); the ot
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +85,16 @@ def _text(value: Any) -> str:
 
 
 def _date(value: Any) -> date | None:
-    if isinstance(value, pd.Timestamp | date):
-        return value.date() if isinstance(value, pd.Timestamp) else value
+    if value is pd.NaT:
+        return None
+    if isinstance(value, datetime):   # a date cell of the workbook (pandas Timestamps are datetimes too)
+        return value.date()
+    if isinstance(value, date):
+        return value
     text = _text(value)
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
         try:
-            return pd.to_datetime(text, format=pattern).date()
+            return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
     return None

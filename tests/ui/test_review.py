@@ -169,3 +169,8 @@ def test_csv_without_review_ids_is_read_by_its_pair_and_needs_who_and_when(tmp_p
     frame.assign(decided_by="").to_csv(folder / "decisions.csv", index=False)
     read = read_reviews(tmp_path, "2015-02", known, register={"e1"})
     assert read.decisions.empty and "column decided_by" in read.problems[0]
+
+    for when in ("", "31/02/2015", "next week"):
+        frame.assign(decided_on=when).to_csv(folder / "decisions.csv", index=False)
+        read = read_reviews(tmp_path, "2015-02", known, register={"e1"})
+        assert read.decisions.empty and "column decided_on" in read.problems[0], when
