@@ -10,9 +10,7 @@ person views it built.
 from __future__ import annotations
 
 import html
-import json
 import logging
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,20 +19,19 @@ import pandas as pd
 from splink import DuckDBAPI, Linker
 
 from matching.person_views import EH_MODEL_INPUT, SOURCE_MODEL_INPUT, SOURCE_ROWS
+from matching.quality_charts import (
+    OUTCOMES,
+    bar_chart,
+    rates_chart,
+    trend_chart,
+    weights_chart,
+)
 from matching.train import splink_settings
 from matching.udfs import register_udfs
 from settings import Settings
 from warehouse.charts import chart_scripts, embed_script
 
 SPOT_CHECKS = 6
-OUTCOMES = ["auto-matched", "accepted by analyst", "queued for review", "household candidate", "unmatched"]
-_OUTCOME_COLOURS = ["#1b7837", "#7fbf7b", "#f1a340", "#998ec3", "#bdbdbd"]
-
-
-def probability_to_weight(probability: float) -> float:
-    return math.log2(probability / (1 - probability))
-
-
 @dataclass(frozen=True)
 class QualityFigures:
     month: str
@@ -126,15 +123,16 @@ def _estimates(con: duckdb.DuckDBPyConnection, month: str, settings: Settings,
                count(*) FILTER (decision = 'clerical_review')
         FROM pairs""", [month]).fetchall()[0]
     auto_mean, found, expected, matched, queued = row
+    accepted = float((decisions["decision"] == "accept").sum())
     estimates: dict[str, float | None] = {
         "model_precision_auto": auto_mean,
         "model_recall": (found / expected) if expected else None,
         "decisions_made": float(len(decisions)),
-        "decisions_accepted": float((decisions["decision"] == "accept").sum()),
+        "decisions_accepted": accepted,
         "review_precision": None, "decisions_recall": None,
     }
     if len(decisions):
-        accept_rate = estimates["decisions_accepted"] / len(decisions)
+        accept_rate = accepted / len(decisions)
         estimates["review_precision"] = accept_rate
         if matched or queued:
             estimates["decisions_recall"] = matched / (matched + accept_rate * (queued or 0)) if matched else 0.0
@@ -178,70 +176,6 @@ def _waterfalls(con: duckdb.DuckDBPyConnection, linker: Linker, spot_checks: pd.
     return charts
 
 
-def _rates_chart(rates: pd.DataFrame, month: str) -> dict[str, Any]:
-    now = rates[rates["month"] == month]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 520, "height": 160,
-        "data": {"values": now.to_dict("records")},
-        "mark": "bar",
-        "encoding": {
-            "y": {"field": "source", "type": "nominal", "title": None},
-            "x": {"field": "share", "type": "quantitative", "stack": "normalize", "axis": {"format": "%"},
-                  "title": "share of extract rows"},
-            "color": {"field": "outcome", "type": "nominal", "scale": {"domain": OUTCOMES, "range": _OUTCOME_COLOURS}},
-            "order": {"field": "order", "type": "quantitative"},
-            "tooltip": [{"field": "source"}, {"field": "outcome"}, {"field": "rows", "type": "quantitative"},
-                        {"field": "share", "type": "quantitative", "format": ".1%"}]},
-        "transform": [{"calculate": f"indexof({json.dumps(OUTCOMES)}, datum.outcome)", "as": "order"}],
-    }
-
-
-def _trend_chart(matched: pd.DataFrame) -> dict[str, Any]:
-    """matched: month, source, matched (match_rates)."""
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 520, "height": 200,
-        "data": {"values": matched.to_dict("records")},
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": {"field": "month", "type": "ordinal", "title": "run month"},
-            "y": {"field": "matched", "type": "quantitative", "axis": {"format": "%"},
-                  "title": "share of rows matched"},
-            "color": {"field": "source", "type": "nominal"},
-            "tooltip": [{"field": "month"}, {"field": "source"},
-                        {"field": "matched", "type": "quantitative", "format": ".1%"}]},
-    }
-
-
-def _weights_chart(weights: pd.DataFrame, settings: Settings) -> dict[str, Any]:
-    bars = [
-        {"a": probability_to_weight(settings.matching.auto_match_probability), "label": "auto-match bar"},
-        {"a": probability_to_weight(settings.matching.clerical_lower_probability), "label": "review floor"},
-    ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 520, "height": 220,
-        "layer": [
-            {"data": {"values": weights.to_dict("records")}, "mark": "bar",
-             "encoding": {"x": {"field": "match_weight", "bin": {"maxbins": 40}, "title": "match weight"},
-                          "y": {"aggregate": "count", "title": "pairs"},
-                          "color": {"field": "decision", "type": "nominal"}}},
-            {"data": {"values": bars}, "mark": {"type": "rule", "color": "#b2182b", "strokeWidth": 2},
-             "encoding": {"x": {"field": "a", "type": "quantitative"}}},
-            {"data": {"values": bars}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "color": "#b2182b"},
-             "encoding": {"x": {"field": "a", "type": "quantitative"}, "y": {"value": 10},
-                          "text": {"field": "label"}}},
-        ],
-    }
-
-
-def _bar_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, x_title: str) -> dict[str, Any]:
-    encoding: dict[str, Any] = {"x": {"field": x, "type": "quantitative", "title": x_title},
-                                "y": {"field": y, "type": "nominal", "title": None, "sort": "-x"}}
-    if colour:
-        encoding["color"] = {"field": colour, "type": "nominal"}
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 420,
-            "data": {"values": frame.to_dict("records")}, "mark": "bar", "encoding": encoding}
-
-
 # ---- page ------------------------------------------------------------------------------------------------
 
 def _percent(value: float | None, places: int = 1) -> str:
@@ -259,17 +193,17 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
     """The whole page as one HTML string."""
     month = figures.month
     charts: dict[str, dict[str, Any]] = {
-        "rates": _rates_chart(figures.rates, month),
-        "trend": _trend_chart(match_rates(figures)),
-        "weights": _weights_chart(figures.weights, settings),
+        "rates": rates_chart(figures.rates, month),
+        "trend": trend_chart(match_rates(figures)),
+        "weights": weights_chart(figures.weights, settings),
         **model_charts,
     }
     if len(figures.queue):
         ages = figures.queue.groupby("age_months").size().reset_index(name="pairs")
         ages["waiting"] = ages["age_months"].map(lambda age: "queued this month" if age == 0 else f"{age} months")
-        charts["queue"] = _bar_chart(ages, "pairs", "waiting", None, "pairs waiting")
+        charts["queue"] = bar_chart(ages, "pairs", "waiting", None, "pairs waiting")
     if len(figures.quarantine):
-        charts["quarantine"] = _bar_chart(figures.quarantine, "rows", "source", "reason", "rows quarantined")
+        charts["quarantine"] = bar_chart(figures.quarantine, "rows", "source", "reason", "rows quarantined")
     for number, spec in enumerate(waterfalls, start=1):
         charts[f"waterfall_{number}"] = spec
 

@@ -28,7 +28,7 @@ def month_status(con: duckdb.DuckDBPyConnection, month: str, failed: dict[str, s
                                   used_from_month FROM ops.load_summary WHERE month = ?""", [month]).df()
     loads = loads.set_index("source")
     failed = failed or {}
-    rows = []
+    rows: list[dict[str, object]] = []
     for source in SOURCES:
         if source not in loads.index:
             rows.append({"source": source, "status": f"failed: {failed[source]}" if source in failed else "not run",
@@ -43,9 +43,9 @@ def month_status(con: duckdb.DuckDBPyConnection, month: str, failed: dict[str, s
             status = f"carried forward from {load['used_from_month']}"
         else:
             status = "no extract this month"
+        counts = {column: int(load[column]) for column in STATUS_COLUMNS[3:]}
         rows.append({"source": source, "status": status,
-                     "file": load["source_file"] if pd.notna(load["source_file"]) else "",
-                     **{column: int(load[column]) for column in STATUS_COLUMNS[3:]}})
+                     "file": load["source_file"] if pd.notna(load["source_file"]) else "", **counts})
     return pd.DataFrame(rows).reindex(columns=STATUS_COLUMNS)
 
 
