@@ -62,7 +62,7 @@ def weights_chart(weights: pd.DataFrame, settings: Settings) -> dict[str, Any]:
         "layer": [
             {"data": {"values": weights.to_dict("records")}, "mark": "bar",
              "encoding": {"x": {"field": "match_weight", "bin": {"maxbins": 40}, "title": "match weight"},
-                          "y": {"aggregate": "count", "title": "pairs"},
+                          "y": {"aggregate": "sum", "field": "pairs", "title": "pairs"},
                           "color": {"field": "decision", "type": "nominal"}}},
             {"data": {"values": bars}, "mark": {"type": "rule", "color": "#b2182b", "strokeWidth": 2},
              "encoding": {"x": {"field": "a", "type": "quantitative"}}},
@@ -73,9 +73,12 @@ def weights_chart(weights: pd.DataFrame, settings: Settings) -> dict[str, Any]:
     }
 
 
-def bar_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, x_title: str) -> dict[str, Any]:
+def bar_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, x_title: str,
+              in_order: bool = False) -> dict[str, Any]:
+    """Horizontal bars, longest first, or in the frame's order (in_order)."""
     encoding: dict[str, Any] = {"x": {"field": x, "type": "quantitative", "title": x_title},
-                                "y": {"field": y, "type": "nominal", "title": None, "sort": "-x"}}
+                                "y": {"field": y, "type": "nominal", "title": None,
+                                      "sort": list(frame[y]) if in_order else "-x"}}
     if colour:
         encoding["color"] = {"field": colour, "type": "nominal"}
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 420,

@@ -36,7 +36,7 @@ SPOT_CHECKS = 6
 class QualityFigures:
     month: str
     rates: pd.DataFrame          # month, source, outcome, rows, share
-    weights: pd.DataFrame        # match_weight, decision (one row per scored pair this month)
+    weights: pd.DataFrame        # match_weight (to a quarter), decision, pairs: the scored pairs this month
     queue: pd.DataFrame          # review_id, age_months (pairs queued this month, by first month queued)
     quarantine: pd.DataFrame     # source, reason, rows (this month)
     decisions: pd.DataFrame      # decision, decided (all decisions applied this run)
@@ -63,8 +63,10 @@ def gather(con: duckdb.DuckDBPyConnection, month: str, settings: Settings) -> Qu
     """, {"month": month}).df()
     rates = _rates(rates)
     weights = con.execute("""
-        SELECT match_weight, decision FROM matching.matches
-        WHERE month = ? AND method <> 'exact_id' AND match_weight IS NOT NULL""", [month]).df()
+        -- counted per quarter of a weight, so the page carries a few hundred numbers, not every pair
+        SELECT round(match_weight * 4) / 4 AS match_weight, decision, count(*) AS pairs FROM matching.matches
+        WHERE month = ? AND method <> 'exact_id' AND match_weight IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+                           [month]).df()
     queue = con.execute("""
         SELECT q.review_id, date_diff('month', CAST(first.month || '-01' AS DATE), CAST(? || '-01' AS DATE)) AS age_months
         FROM matching.review_queue q
@@ -201,7 +203,8 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
     if len(figures.queue):
         ages = figures.queue.groupby("age_months").size().reset_index(name="pairs")
         ages["waiting"] = ages["age_months"].map(lambda age: "queued this month" if age == 0 else f"{age} months")
-        charts["queue"] = bar_chart(ages, "pairs", "waiting", None, "pairs waiting")
+        charts["queue"] = bar_chart(ages.sort_values("age_months"), "pairs", "waiting", None, "pairs waiting",
+                                    in_order=True)
     if len(figures.quarantine):
         charts["quarantine"] = bar_chart(figures.quarantine, "rows", "source", "reason", "rows quarantined")
     for number, spec in enumerate(waterfalls, start=1):
