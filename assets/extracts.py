@@ -8,6 +8,7 @@ so a failed suite stops matching and the rules for that month and says why.
 
 import dagster as dg
 
+from assets.month import write_month_page
 from expectations import validate_extract
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
@@ -41,7 +42,7 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
         partitions_def=monthly_partitions,
         pool="duckdb",
         check_specs=[dg.AssetCheckSpec(
-            CHECK_NAME, asset=key, blocking=True,
+            CHECK_NAME, asset=key, blocking=True, partitions_def=monthly_partitions,   # one result per month
             description=f"The great-expectations suite for {source}: columns, keys, allowed values, plausible "
                         "dates, postcode validity, quarantine share. A blocking failure stops the month's matching.",
         )],
@@ -66,6 +67,8 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
             description=suite.summary(),
             metadata=suite.as_metadata(),
         )
+        if suite.blocking_failures:   # the month stops here: the status page says which extract and why
+            write_month_page(cfam, month, failed={source: "blocking check failed, matching stopped"})
         return dg.MaterializeResult(metadata=load.as_metadata(), check_results=[check])
 
     return _extract

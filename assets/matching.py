@@ -7,14 +7,25 @@ import dagster as dg
 
 import matching
 from assets.extracts import extract_key
+from matching.quality_report import (
+    QualityFigures,
+    headline,
+    match_quality_html,
+    match_rate_changes,
+)
+from matching.review import queue_rows, read_reviews, review_context, review_sheet
+from matching.train import load_model
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
-from settings import DataDir, parse_month
+from settings import DataDir, Settings, parse_month
 from sources import SOURCES
 from warehouse import replace_month
+from warehouse.files import write_text_atomic
 from warehouse.outputs import write_match_files
 
 MODEL_KEY = dg.AssetKey(["matching", "person_model"])
+MATCHES_KEY = dg.AssetKey(["matching", "matches"])
+MATCH_RATE_CHECK = "match_rate_steady"
 
 
 def current_model(paths: DataDir) -> Path:
@@ -29,8 +40,9 @@ def current_model(paths: DataDir) -> Path:
     kinds={"splink", "duckdb"},
     pool="duckdb",
     description="The Splink person-matching model: u by random sampling, m by expectation maximisation, saved as "
-                "versioned JSON in <data>/models. Unscheduled: retrain by hand when the data changes; monthly runs "
-                "predict with the newest saved model so any month can be reproduced.",
+                "versioned JSON in the data folder's `models/`. Unscheduled: retrain by hand (`cfam train`) when the "
+                "data changes. Monthly runs do not depend on it: they predict with the newest saved model, or the "
+                "one shipped with the project, so any month can be reproduced.",
 )
 def person_model(cfam: CfamStore) -> dg.MaterializeResult:
     with cfam.warehouse() as con:
@@ -42,22 +54,65 @@ def person_model(cfam: CfamStore) -> dg.MaterializeResult:
 
 
 @dg.asset(
-    key=["matching", "matches"],
+    key=MATCHES_KEY,
     group_name="matching",
     kinds={"splink", "duckdb"},
     partitions_def=monthly_partitions,
     pool="duckdb",
-    deps=[*(extract_key(source) for source in SOURCES), MODEL_KEY],
-    description="Every extract row matched to an Early Help person (exact ids, then the Splink model), with the "
-                "clerical review queue for borderline pairs. The senior analyst's decisions in "
-                "review/<YYYY-MM>/decisions.csv override the model in later runs.",
+    owners=["team:senior-analyst"],
+    check_specs=[dg.AssetCheckSpec(
+        MATCH_RATE_CHECK, asset=MATCHES_KEY, partitions_def=monthly_partitions,
+        description="Warns when a source's share of rows matched moves by more than the setting "
+                    "matching.max_match_rate_change from the previous month: a changed extract layout or a "
+                    "model that no longer fits.")],
+    # No dependency on matching/person_model: monthly runs predict with the newest saved model (or the one
+    # shipped), so a launch never waits on, or warns about, a model nobody has trained here.
+    deps=[extract_key(source) for source in SOURCES],
+    description="Every extract row matched to an Early Help person (exact ids, then the newest saved Splink "
+                "model), with the clerical review queue for borderline pairs. Writes `matches.csv`, "
+                "`clerical_review.xlsx` and `.csv`, and `match_quality.html` in `output/YYYY-MM/`. The "
+                "senior analyst's decisions saved in `review/YYYY-MM/` override the model in later runs.",
 )
 def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
     month = parse_month(context.partition_key)
+    settings = cfam.settings()
     model_path = current_model(cfam.paths)
-    decisions = matching.read_decisions(cfam.paths.root / "review", month)
+    version, model = load_model(model_path)
+    out = cfam.paths.output(month)
     with cfam.warehouse() as con:
-        result = matching.match_month(con, month, cfam.settings(), model_path=model_path, decisions=decisions)
+        reviews = read_reviews(cfam.paths.root / "review", month, *review_context(con, month))
+        for problem in reviews.problems:   # file, row and column only: never a cell's content
+            context.log.warning(f"review file refused: {problem}")
+        result = matching.match_month(con, month, settings, model_path=model_path, decisions=reviews.for_matching())
+        sheet = review_sheet(result.clerical_queue, result.matches, model)
         replace_month(con, "matching.matches", month, result.matches)
-    write_match_files(cfam.paths.output(month), result.matches, result.clerical_queue)
-    return dg.MaterializeResult(metadata={"model": model_path.name, **result.stats})
+        replace_month(con, "matching.review_queue", month, queue_rows(sheet, month))
+        replace_month(con, "matching.review_decisions", month, reviews.decisions.assign(month=month))
+        page, figures = match_quality_html(con, month, settings, model, version)
+    write_match_files(out, result.matches, sheet)
+    write_text_atomic(page, out / "match_quality.html")
+    # The headline first (match rates, queue, decisions): the asset page lists metadata in this order.
+    return dg.MaterializeResult(check_results=[_match_rate_check(figures, settings)], metadata={
+        **headline(figures),
+        "review_files_read": reviews.files_read, "review_files_refused": reviews.files_refused,
+        "match_quality": dg.MetadataValue.path(str(out / "match_quality.html")),
+        "clerical_review": dg.MetadataValue.path(str(out / "clerical_review.xlsx")),
+        "model": version, **result.stats,
+    })
+
+
+
+def _match_rate_check(figures: QualityFigures, settings: Settings) -> dg.AssetCheckResult:
+    changes = match_rate_changes(figures)
+    limit = settings.matching.max_match_rate_change
+    moved = changes[changes["change"].abs() > limit]
+    if changes.empty:
+        wording = "No previous month to compare with."
+    elif moved.empty:
+        wording = f"Every source's match rate is within {limit:.0%} of last month's."
+    else:
+        wording = "Match rate moved more than {:.0%} since last month: {}.".format(limit, "; ".join(
+            f"{row.source} {row.previous:.1%} to {row.now:.1%}" for row in moved.itertuples()))
+    return dg.AssetCheckResult(
+        check_name=MATCH_RATE_CHECK, passed=moved.empty, severity=dg.AssetCheckSeverity.WARN, description=wording,
+        metadata={f"change_{row.source}": round(float(row.change), 4) for row in changes.itertuples()})

@@ -91,7 +91,9 @@ def _outcome(result: CheckResult) -> ExpectationOutcome:
         unexpected = invalid
     else:
         unexpected = result.unexpected_count
-        detail = f"{unexpected} of {result.element_count} rows"
+        # Plain words: "all 44 rows pass", "3 of 44 rows fail" (never "met: 0 of 44 rows").
+        detail = (f"all {result.element_count} rows pass" if not unexpected
+                  else f"{unexpected} of {result.element_count} rows fail")
     return ExpectationOutcome(check.name, check.column, check.blocking, result.success, unexpected, detail)
 
 

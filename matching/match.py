@@ -153,4 +153,5 @@ def _clerical_queue(decided: pd.DataFrame, scored: pd.DataFrame, people: pd.Data
     queue["review_id"] = [review_id(*key) for key in zip(queue["source"], queue["row_key"], queue["eh_person_id"],
                                                           strict=True)]
     queue["decision"] = ""
-    return queue[CLERICAL_COLUMNS].sort_values(["source", "row_key", "eh_person_id"]).reset_index(drop=True)
+    # The per-comparison weights stay (after the file's columns) for the plain-English reasons (matching/reasons.py).
+    return queue[[*CLERICAL_COLUMNS, *weights]].sort_values(["source", "row_key", "eh_person_id"]).reset_index(drop=True)

@@ -35,6 +35,9 @@ def _check_months(months: list[str]) -> list[str]:
     first = monthly_partitions.start.strftime("%Y-%m")
     if months[0] < first:
         raise UsageError(f"months start at {first} (the programme's phase 2)")
+    last = monthly_partitions.get_last_partition_key()[:7]
+    if months[-1] > last:
+        raise UsageError(f"months end at {last} (settings period.last_month, or the latest month landed)")
     return months
 
 

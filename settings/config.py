@@ -24,6 +24,8 @@ class MatchingSettings(_Strict):
     auto_match_probability: float = Field(0.99, gt=0, lt=1)
     clerical_lower_probability: float = Field(0.5, gt=0, lt=1)
     household_address_similarity: float = Field(90, ge=0, le=100)
+    # The match-rate check warns when a source's share of rows matched moves more than this from last month.
+    max_match_rate_change: float = Field(0.1, gt=0, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchingSettings:
@@ -45,6 +47,22 @@ class ValidationSettings(_Strict):
     max_quarantine_share: float = Field(0.2, ge=0, le=1)
 
 
+class PeriodSettings(_Strict):
+    """The months the pipeline runs (Dagster's partitions): the programme's first month to its last, or to
+    the latest month landed when that is earlier."""
+
+    first_month: str = "2015-01"   # phase 2 of the programme
+    last_month: str = "2025-03"
+
+    @model_validator(mode="after")
+    def _months(self) -> PeriodSettings:
+        from settings.months import parse_month
+
+        if parse_month(self.first_month) > parse_month(self.last_month):
+            raise ValueError("period.first_month must not be after period.last_month")
+        return self
+
+
 class Settings(_Strict):
     la_code: str = "874"  # the council's code in the department's files (Peterborough: 874)
     # Town names dropped from addresses before comparing them ("14 High St, Peterborough" = "14 High Street").
@@ -52,6 +70,7 @@ class Settings(_Strict):
     matching: MatchingSettings = MatchingSettings()
     terms: TermDates = TermDates()
     validation: ValidationSettings = ValidationSettings()
+    period: PeriodSettings = PeriodSettings()
     # Returns: family_ref and person_ref as HMAC-SHA256 of the council's ids with the key in CFAM_PSEUDONYM_KEY.
     pseudonymise_refs: bool = False
 

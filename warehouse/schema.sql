@@ -142,3 +142,28 @@ CREATE TABLE IF NOT EXISTS programme.claims (
     model_version VARCHAR,                -- the matching model version of the month's matches
     run_id VARCHAR NOT NULL               -- the Dagster run (or caller) that wrote the row
 );
+
+-- The clerical review (matching/review.py). Each run's queue, so a decision read back names a pair that was
+-- put to the analyst; and the decisions applied by each run, with who decided and when.
+CREATE TABLE IF NOT EXISTS matching.review_queue (
+    month VARCHAR NOT NULL,               -- the run month whose clerical_review file listed the pair
+    review_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    row_key VARCHAR NOT NULL,
+    eh_person_id VARCHAR NOT NULL,
+    match_probability DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS matching.review_decisions (
+    month VARCHAR NOT NULL,               -- the run month that applied the decision
+    review_month VARCHAR NOT NULL,        -- the review/<YYYY-MM>/ folder it was read from
+    review_file VARCHAR NOT NULL,
+    row_number INTEGER NOT NULL,          -- 1 = first data row
+    review_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    row_key VARCHAR NOT NULL,
+    eh_person_id VARCHAR NOT NULL,
+    decision VARCHAR NOT NULL,            -- accept | reject
+    decided_by VARCHAR NOT NULL,
+    decided_on DATE NOT NULL
+);

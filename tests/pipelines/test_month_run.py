@@ -11,6 +11,7 @@ from settings import DataDir
 
 MONTH = "2015-04"  # a month with a school term file, so every source lands
 MONTH_FILES = ["load_summary.csv", "quarantine.csv", "matches.csv", "clerical_review.csv", "clerical_review.xlsx",
+               "match_quality.html", "index.html",
                "eligibility.csv", "evidence.csv", "progress.csv", f"drift_{MONTH}.csv",
                f"employment_rag_{MONTH}.csv", "programme.html",
                # the returns (no Family Progress Data: April is not a quarter's last month)
@@ -73,3 +74,5 @@ def test_a_failed_blocking_check_stops_matching_and_says_why(tmp_path):
     # The co-ordinator still gets the quarantine file to send back to the partner.
     quarantine = pd.read_csv(paths.output("2015-02") / "quarantine.csv")
     assert len(quarantine) == 8 and set(quarantine["column"]) == {"incident_date"}
+    page = (paths.output("2015-02") / "index.html").read_text(encoding="utf-8")
+    assert "blocking check failed" in page and "quarantine.csv" in page

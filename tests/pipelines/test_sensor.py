@@ -1,5 +1,7 @@
-"""The landing sensor requests a month when its files arrive or change, and never twice for the same files."""
+"""The landing sensor requests a month when its files arrive or change after it was switched on, never twice
+for the same files, and never the months already there when it was switched on."""
 
+import json
 import os
 
 import dagster as dg
@@ -13,13 +15,27 @@ def _evaluate(data_dir, cursor=None):
     return landing_sensor(context)
 
 
+def _land(root, month, name="police.csv", text="incident_ref,person_ref\n"):
+    folder = root / "landing" / month
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+def test_switching_on_runs_nothing_already_landed(tmp_path):
+    _land(tmp_path, "2015-01")
+    _land(tmp_path, "2015-02", "dwp.csv", "nino\n")
+    switched_on = _evaluate(tmp_path)
+    assert switched_on.run_requests == []
+    assert set(json.loads(switched_on.cursor)) == {"2015-01", "2015-02"}
+
+
 def test_new_month_folder_requests_that_month_once(tmp_path):
-    month = tmp_path / "landing" / "2015-03"
-    month.mkdir(parents=True)
-    (month / "police.csv").write_text("incident_ref,person_ref\n", encoding="utf-8")
+    switched_on = _evaluate(tmp_path)
+    _land(tmp_path, "2015-03")
     (tmp_path / "landing" / "notes").mkdir()  # not a month: ignored
 
-    first = _evaluate(tmp_path)
+    first = _evaluate(tmp_path, switched_on.cursor)
     assert [request.partition_key for request in first.run_requests] == ["2015-03-01"]
 
     again = _evaluate(tmp_path, first.cursor)
@@ -27,21 +43,28 @@ def test_new_month_folder_requests_that_month_once(tmp_path):
 
 
 def test_resent_file_requests_the_month_again(tmp_path):
-    month = tmp_path / "landing" / "2015-03"
-    month.mkdir(parents=True)
-    extract = month / "dwp.csv"
-    extract.write_text("nino\n", encoding="utf-8")
+    extract = _land(tmp_path, "2015-03", "dwp.csv", "nino\n")
     first = _evaluate(tmp_path)
+    assert first.run_requests == []
 
     extract.write_text("nino,forename\n", encoding="utf-8")
     os.utime(extract, (extract.stat().st_atime, extract.stat().st_mtime + 60))
     second = _evaluate(tmp_path, first.cursor)
     assert [request.partition_key for request in second.run_requests] == ["2015-03-01"]
-    assert second.run_requests[0].run_key != first.run_requests[0].run_key
+    assert second.run_requests[0].run_key.startswith("2015-03:")
+
+
+def test_a_month_outside_the_partitions_waits_for_a_reload(tmp_path):
+    switched_on = _evaluate(tmp_path)
+    _land(tmp_path, "2014-06")   # before the programme's first month
+    result = _evaluate(tmp_path, switched_on.cursor)
+    assert result.run_requests == []
+    assert "2014-06" not in json.loads(result.cursor)
 
 
 def test_empty_folder_and_partial_files_request_nothing(tmp_path):
+    switched_on = _evaluate(tmp_path)
     month = tmp_path / "landing" / "2015-04"
     month.mkdir(parents=True)
     (month / ".police.csv.part").write_text("x", encoding="utf-8")
-    assert _evaluate(tmp_path).run_requests == []
+    assert _evaluate(tmp_path, switched_on.cursor).run_requests == []

@@ -187,7 +187,7 @@ def town(tmp_path_factory) -> Town:
     paths = DataDir(tmp_path_factory.mktemp("scenario_town"))
     scenario.write_extracts(paths.root)
     accepted = pd.DataFrame([{"source": "police", "row_key": keys["CLERICAL"], "eh_person_id": keys["CLERICAL-MOTHER"],
-                              "decision": "accept"}])
+                              "decision": "accept", "decided_by": "senior analyst", "decided_on": "2016-01-05"}])
     paths.review(ACCEPTED_IN).mkdir(parents=True)
     accepted.to_csv(paths.review(ACCEPTED_IN) / "decisions.csv", index=False)
     instance = dg.DagsterInstance.ephemeral()
