@@ -69,8 +69,8 @@ def no_family_claimed_twice(cfam: CfamStore) -> dg.AssetCheckResult:
     partitions_def=monthly_partitions,
     pool="duckdb",
     deps=[CLAIMS],
-    description="pbr_claim_<la>_<month>.csv/.xlsx (claim, summary, held back), audit_evidence_<month>.csv, "
-                "nis_<la>_<month>.csv, in a quarter's last month family_progress_<la>_<YYYY>Q<N>.csv, and "
+    description="`pbr_claim_LA_YYYY-MM.csv/.xlsx` (claim, summary, held back), `audit_evidence_YYYY-MM.csv`, "
+                "`nis_LA_YYYY-MM.csv`, in a quarter's last month `family_progress_LA_YYYYQN.csv`, and "
                 "programme.html (identified, attached, results and claims against the targets).",
 )
 def returns_files(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:

@@ -9,7 +9,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from warehouse.files import _write_atomic, write_csv_atomic, write_text_atomic
+from warehouse.files import _write_atomic, write_csv_atomic, write_text_atomic, write_xlsx_atomic
 
 MATCHES_COLUMNS = ["source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
                    "decision", "method", "model_version"]
