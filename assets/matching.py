@@ -27,7 +27,6 @@ def current_model(paths: DataDir) -> Path:
     key=MODEL_KEY,
     group_name="matching",
     kinds={"splink", "duckdb"},
-    pool="duckdb",
     description="The Splink person-matching model: u by random sampling, m by expectation maximisation, saved as "
                 "versioned JSON in <data>/models. Unscheduled: retrain by hand when the data changes; monthly runs "
                 "predict with the newest saved model so any month can be reproduced.",
@@ -46,7 +45,6 @@ def person_model(cfam: CfamStore) -> dg.MaterializeResult:
     group_name="matching",
     kinds={"splink", "duckdb"},
     partitions_def=monthly_partitions,
-    pool="duckdb",
     deps=[*(extract_key(source) for source in SOURCES), MODEL_KEY],
     description="Every extract row matched to an Early Help person (exact ids, then the Splink model), with the "
                 "clerical review queue for borderline pairs. The senior analyst's decisions in "
@@ -59,5 +57,6 @@ def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materializ
     with cfam.warehouse() as con:
         result = matching.match_month(con, month, cfam.settings(), model_path=model_path, decisions=decisions)
         replace_month(con, "matching.matches", month, result.matches)
-    write_match_files(cfam.paths.output(month), result.matches, result.clerical_queue)
+    with cfam.month_files(month) as out:
+        write_match_files(out, result.matches, result.clerical_queue)
     return dg.MaterializeResult(metadata={"model": model_path.name, **result.stats})

@@ -15,7 +15,6 @@ from warehouse.outputs import write_programme_files
     group_name="programme",
     kinds={"duckdb", "pandas"},
     partitions_def=monthly_partitions,
-    pool="duckdb",
     deps=[dg.AssetKey(["matching", "matches"])],
     description="Each family flagged against the six headline problems as of the month's end, with the evidence "
                 "behind every flag; attachment, significant and sustained progress, continuous employment; the "
@@ -28,5 +27,6 @@ def outcomes(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materiali
         result = programme.run_month(con, month, plan)
         html = programme.programme_html(con, month, plan)
     frames = {name: getattr(result, name) for name in ("eligibility", "evidence", "progress", "drift", "employment_rag")}
-    write_programme_files(cfam.paths.output(month), month, frames, html)
+    with cfam.month_files(month) as out:
+        write_programme_files(out, month, frames, html)
     return dg.MaterializeResult(metadata=dict(result.stats))

@@ -7,6 +7,8 @@ Exit status (contracts/outputs.md): 0 done; 1 the run failed (the message says w
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +37,9 @@ def _check_months(months: list[str]) -> list[str]:
     first = monthly_partitions.start.strftime("%Y-%m")
     if months[0] < first:
         raise UsageError(f"months start at {first} (the programme's phase 2)")
+    current = dt.date.today().strftime("%Y-%m")
+    if months[-1] > current:
+        raise UsageError(f"{months[-1]} has not begun yet: the latest month to run is {current}")
     return months
 
 
@@ -46,6 +51,25 @@ def _validate_configuration(paths: DataDir) -> None:
         programme.load_plan(paths.config / "outcomes_plan.yaml")
     except (SettingsError, programme.PlanError) as error:
         raise UsageError(str(error)) from None
+    _check_warehouse_key(paths)
+
+
+def _check_warehouse_key(paths: DataDir) -> None:
+    """A wrong or missing CFAM_ENCRYPTION_KEY is a configuration error (exit 2) before anything runs. Opening
+    the warehouse here also converts a plain one when a key is first set."""
+    import duckdb
+
+    import warehouse
+    from warehouse.db import WarehouseKeyError
+
+    if not paths.warehouse.exists():
+        return
+    try:
+        warehouse.connect(paths.warehouse).close()
+    except WarehouseKeyError as error:
+        raise UsageError(str(error)) from None
+    except duckdb.IOException:  # another run has it open; this run waits for the run lock and checks then
+        pass
 
 
 def _print_month(run, paths: DataDir) -> None:
@@ -144,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    os.umask(0o077)  # everything cfam writes (warehouse, outputs, models, event log) is owner-only
     paths = DataDir.from_env()
     try:
         if args.command == "generate":
@@ -159,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             from pipelines.runner import train_model
 
+            _check_warehouse_key(paths)
             result = train_model(paths)
             print("model trained" if result.success else "training failed: see the Dagster UI")
             return 0 if result.success else 1

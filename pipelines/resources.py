@@ -1,7 +1,15 @@
-"""The one resource every asset uses: the data folder, its settings and its warehouse."""
+"""The one resource every asset uses: the data folder, its settings and its warehouse.
+
+Executing a run, the resource holds the data folder's run lock from start to end (pipelines/run_lock.py),
+makes every file the run creates owner-only, and clears runs that a dead process left in progress.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +18,37 @@ import dagster as dg
 import duckdb
 
 import warehouse
-from settings import DataDir, Settings, load_settings
+from pipelines.instance import fail_dead_runs, run_process_tags
+from pipelines.run_lock import describe_holder, lock_path, run_lock
+from programme import PlanError
+from settings import DataDir, Settings, SettingsError, load_settings
+from sources.reading import ExtractError
+from warehouse.db import WarehouseKeyError
+from warehouse.files import month_files
+
+# Errors the co-ordinator can act on: the step fails with their one-line message (no stack trace in the UI's
+# headline); the trace stays in the event log for developers.
+EXPECTED_ERRORS = (ExtractError, SettingsError, PlanError, WarehouseKeyError)
+KILL_AT_VARIABLE = "CFAM_TEST_KILL_AT"
+
+
+def one_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    return " ".join(lines) or type(error).__name__
+
+
+def kill_point(name: str) -> None:
+    """Test hook: with CFAM_TEST_KILL_AT=<name> the process SIGKILLs itself here, so the kill tests stop a
+    real run at a known stage (tests/safety/test_killed_runs.py). Does nothing otherwise."""
+    if os.environ.get(KILL_AT_VARIABLE) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _current_asset() -> str:
+    try:
+        return dg.AssetExecutionContext.get().asset_key.to_user_string()
+    except Exception:  # outside an asset's step (a sensor, a test): no name
+        return ""
 
 
 class CfamStore(dg.ConfigurableResource):
@@ -26,11 +64,42 @@ class CfamStore(dg.ConfigurableResource):
         return load_settings(self.paths.config)
 
     @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[CfamStore]:
+        run = context.dagster_run
+        if run is None or context.instance is None:  # a sensor or schedule evaluating: reads only
+            yield self
+            return
+        os.umask(0o077)  # the warehouse, outputs and models hold personal data: owner-only
+        context.instance.add_run_tags(run.run_id, run_process_tags())
+        holder = {"run_id": run.run_id, "pid": str(os.getpid()),
+                  "started_by": run.tags.get("cfam/started_by", "dagster"),
+                  "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
+
+        def say_waiting(other: dict) -> None:
+            message = f"waiting for the data folder: {describe_holder(other)} is running"
+            print(f"cfam: {message}", file=sys.stderr, flush=True)
+            if context.log:
+                context.log.info(message)
+
+        with run_lock(lock_path(self.paths.warehouse), holder, say_waiting):
+            fail_dead_runs(context.instance)
+            yield self
+
+    @contextmanager
     def warehouse(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = warehouse.connect(self.paths.warehouse)
         try:
-            yield con
-        finally:
-            con.close()
+            con = warehouse.connect(self.paths.warehouse)
+            try:
+                yield con
+                kill_point(f"{_current_asset()}:warehouse-written")
+            finally:
+                con.close()
+        except EXPECTED_ERRORS as error:
+            raise dg.Failure(description=one_line(error)) from error
 
-
+    @contextmanager
+    def month_files(self, month: str) -> Iterator[Path]:
+        """The month's output folder to write into, published whole when the block ends (warehouse.files)."""
+        with month_files(self.paths.root / "output", month) as out:
+            yield out
+            kill_point(f"{_current_asset()}:files-written")
