@@ -11,7 +11,6 @@ from pipelines.instance import fail_dead_runs, instance_for, run_process_tags
 from pipelines.partitions import partition_key
 from settings import DataDir
 
-
 # The event log (stack traces included) goes to the instance and the UI; the terminal gets only the CLI's own
 # summary, one line per problem.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -63,7 +62,8 @@ def _asset_name(step_key: str | None) -> str:
 
 
 def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = None) -> MonthRun:
-    from pipelines.definitions import build_definitions  # the code location, bound to this data folder
+    # The code location, bound to this data folder.
+    from pipelines.definitions import build_definitions
 
     instance = instance or instance_for(paths)
     fail_dead_runs(instance)
