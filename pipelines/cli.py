@@ -11,6 +11,8 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from settings import DataDir, SettingsError, load_settings, months_between, parse_month
@@ -65,11 +67,21 @@ def _check_warehouse_key(paths: DataDir) -> None:
     if not paths.warehouse.exists():
         return
     try:
-        warehouse.connect(paths.warehouse).close()
+        with _holding_data_folder(paths, "key check"):
+            warehouse.connect(paths.warehouse).close()
     except WarehouseKeyError as error:
         raise UsageError(str(error)) from None
     except duckdb.IOException:  # another run has it open; this run waits for the run lock and checks then
         pass
+
+
+@contextmanager
+def _holding_data_folder(paths: DataDir, doing: str) -> Iterator[None]:
+    """The run lock, for the CLI's own use of the warehouse between runs (another run may be waiting)."""
+    from pipelines.run_lock import holder_record, lock_path, run_lock, say_waiting
+
+    with run_lock(lock_path(paths.warehouse), holder_record("-", f"cfam {doing}"), say_waiting):
+        yield
 
 
 def _print_month(run, paths: DataDir) -> None:
@@ -77,7 +89,7 @@ def _print_month(run, paths: DataDir) -> None:
 
     status = "ok" if run.success else "FAILED"
     print(f"{run.month}  {status}  {run.seconds:5.1f}s")
-    with warehouse.connect(paths.warehouse) as con:
+    with _holding_data_folder(paths, "summary"), warehouse.connect(paths.warehouse) as con:
         loads = con.execute(
             "SELECT source, rows_loaded, rows_quarantined, duplicates_removed, used_from_month, source_file "
             "FROM ops.load_summary WHERE month = ? ORDER BY source", [run.month]).fetchall()

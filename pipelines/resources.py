@@ -6,10 +6,8 @@ makes every file the run creates owner-only, and clears runs that a dead process
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +17,13 @@ import duckdb
 
 import warehouse
 from pipelines.instance import fail_dead_runs, run_process_tags
-from pipelines.run_lock import describe_holder, lock_path, run_lock
+from pipelines.run_lock import (
+    holder_record,
+    lock_path,
+    run_lock,
+    say_waiting,
+    waiting_message,
+)
 from programme import PlanError
 from settings import DataDir, Settings, SettingsError, load_settings
 from sources.reading import ExtractError
@@ -71,17 +75,14 @@ class CfamStore(dg.ConfigurableResource):
             return
         os.umask(0o077)  # the warehouse, outputs and models hold personal data: owner-only
         context.instance.add_run_tags(run.run_id, run_process_tags())
-        holder = {"run_id": run.run_id, "pid": str(os.getpid()),
-                  "started_by": run.tags.get("cfam/started_by", "dagster"),
-                  "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
+        holder = holder_record(run.run_id, run.tags.get("cfam/started_by", "dagster"))
 
-        def say_waiting(other: dict) -> None:
-            message = f"waiting for the data folder: {describe_holder(other)} is running"
-            print(f"cfam: {message}", file=sys.stderr, flush=True)
+        def on_wait(other: dict) -> None:
+            say_waiting(other)  # the terminal of `cfam run`, the run worker's output for a UI run
             if context.log:
-                context.log.info(message)
+                context.log.info(waiting_message(other))
 
-        with run_lock(lock_path(self.paths.warehouse), holder, say_waiting):
+        with run_lock(lock_path(self.paths.warehouse), holder, on_wait):
             fail_dead_runs(context.instance)
             yield self
 

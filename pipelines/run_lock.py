@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,8 +62,18 @@ def run_lock(path: Path, holder: dict[str, str], on_wait: Callable[[dict], None]
         os.close(fd)  # closing the last descriptor releases the lock
 
 
-def describe_holder(holder: dict) -> str:
-    if not holder:
-        return "another process"
-    return (f"run {holder.get('run_id', '?')[:8]} (started by {holder.get('started_by', '?')}, "
-            f"process {holder.get('pid', '?')}, since {holder.get('since', '?')})")
+def holder_record(run_id: str, started_by: str) -> dict[str, str]:
+    return {"run_id": run_id, "pid": str(os.getpid()), "started_by": started_by,
+            "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def waiting_message(holder: dict) -> str:
+    """Whom a run waits for: run id, who started it, process and since when (no personal data)."""
+    who = "another process" if not holder else (
+        f"run {holder.get('run_id', '?')[:8]} (started by {holder.get('started_by', '?')}, "
+        f"process {holder.get('pid', '?')}, since {holder.get('since', '?')})")
+    return f"waiting for the data folder: {who} is using it"
+
+
+def say_waiting(holder: dict) -> None:
+    print(f"cfam: {waiting_message(holder)}", file=sys.stderr, flush=True)
