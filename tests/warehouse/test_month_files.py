@@ -5,7 +5,12 @@ import os
 import pandas as pd
 import pytest
 
-from warehouse.files import clean_month_files, month_files, write_csv_atomic, write_text_atomic
+from warehouse.files import (
+    clean_month_files,
+    month_files,
+    write_csv_atomic,
+    write_text_atomic,
+)
 
 MONTH = "2015-04"
 
