@@ -8,6 +8,7 @@ apostrophe so a spreadsheet shows it as text and never runs it (OWASP CSV inject
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_CREATED = dt.datetime(2015, 1, 1)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,6 +56,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: Path) -> Path:
 def write_xlsx_atomic(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
+            writer.book.set_properties({"created": _XLSX_CREATED})  # not the clock: a re-run writes the same bytes
             for name, frame in sheets.items():
                 neutralise_formulas(frame).to_excel(writer, sheet_name=name[:31], index=False)
 
