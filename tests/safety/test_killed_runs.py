@@ -3,15 +3,22 @@ next run does not wait, marks the dead run failed, cleans the half-written files
 warehouse and byte-identical files as a run never interrupted. Also: two runs of the same month at once,
 one from `cfam`, one as the UI's run worker executes it, finish one after the other with the same result."""
 
+import json
+import os
 import shutil
 import signal
+import subprocess
+import sys
 
 import dagster as dg
 import pandas as pd
 import pytest
 
 import sample_data
-from tests.safety.conftest import leftovers, month_files, run_cfam, warehouse_tables
+from pipelines.instance import prepare_dagster_home
+from pipelines.partitions import partition_key
+from settings import DataDir
+from tests.safety.conftest import cfam, leftovers, month_files, run_cfam, warehouse_tables
 
 MONTH = "2015-04"  # a month with a school term file, so every source lands
 
@@ -76,3 +83,28 @@ def test_a_run_killed_in_each_stage_reruns_to_the_same_warehouse_and_files(
     assert statuses[dead.run_id] == dg.DagsterRunStatus.FAILURE
     assert sorted(statuses.values(), key=str) == sorted(
         [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS], key=str)
+
+
+@pytest.mark.slow
+def test_a_cli_run_and_a_ui_run_of_the_same_month_at_once_never_interleave(tmp_path, uninterrupted, monkeypatch):
+    root = _fresh_folder(tmp_path, uninterrupted)
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster"))
+    prepare_dagster_home(DataDir(root))
+    # The UI's run worker executes the job from the code location in its own process, as `dagster job
+    # execute` does; the partition goes in the run's tags.
+    ui_run = subprocess.Popen(
+        [sys.executable, "-m", "dagster", "job", "execute", "-m", "pipelines.definitions", "-j", "monthly_pipeline",
+         "--tags", json.dumps({"dagster/partition": partition_key(MONTH)})],
+        env={**os.environ, "CFAM_DATA_DIR": str(root), "DAGSTER_HOME": str(root / "dagster")},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cli_run = cfam(root, "run", "--month", MONTH)
+    cli_out, cli_err = cli_run.communicate(timeout=600)
+    ui_out, _ = ui_run.communicate(timeout=600)
+    assert cli_run.returncode == 0, cli_out + cli_err
+    assert ui_run.returncode == 0, ui_out
+    # One of them waited for the other, and said whom it waited for.
+    assert "waiting for the data folder: run " in cli_err + ui_out
+    _assert_same_as_uninterrupted(root, uninterrupted)
+    runs = _runs(root, monkeypatch)
+    assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 2
+    assert sorted(run.tags.get("cfam/started_by", "ui") for run in runs) == ["cli", "ui"]
