@@ -18,7 +18,13 @@ import sample_data
 from pipelines.instance import prepare_dagster_home
 from pipelines.partitions import partition_key
 from settings import DataDir
-from tests.safety.conftest import cfam, leftovers, month_files, run_cfam, warehouse_tables
+from tests.safety.conftest import (
+    cfam,
+    leftovers,
+    month_files,
+    run_cfam,
+    warehouse_tables,
+)
 
 MONTH = "2015-04"  # a month with a school term file, so every source lands
 
