@@ -206,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:  # a bad month and the like
         print(f"cfam: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("cfam: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
