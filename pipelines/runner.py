@@ -52,7 +52,7 @@ def _problems(result: dg.ExecuteInProcessResult) -> list[str]:
         if event.event_type_value == "STEP_FAILURE":
             problems.append(f"{_asset_name(event.step_key)}: {failure_reason(event)}")
         elif event.event_type_value == "STEP_SKIPPED":
-            problems.append(f"{event.step_key}: skipped (an upstream asset or blocking check failed)")
+            problems.append(f"{_asset_name(event.step_key)}: skipped (an upstream asset or blocking check failed)")
     return problems
 
 
