@@ -1,7 +1,9 @@
 """What safety costs: a month's run on a plain and on an encrypted warehouse, the one-off conversion of a
 plain warehouse, and publishing a month's files as a set.
 
-    .venv/bin/python benchmarks/safety.py [--families 300] [--out /tmp/cfam-safety-bench]
+    .venv/bin/python -m benchmarks.safety [--families 300] [--out /tmp/cfam-safety-bench]
+
+(as a module: run as a script, benchmarks/matching.py would shadow the `matching` package)
 """
 
 from __future__ import annotations
