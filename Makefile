@@ -29,8 +29,13 @@ test: $(STAMP) chromium
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser and not spark"
 
+# The UI has no login of its own: it listens on this machine only (put it behind the council's own sign-in,
+# see the README). Its instance is the data folder's, as `cfam run` uses; every file it writes is owner-only.
 dev: $(STAMP)
-	DAGSTER_HOME=$${DAGSTER_HOME:-$$PWD/data/dagster} $(BIN)/dagster dev -w workspace.yaml
+	umask 077 && \
+	export DAGSTER_HOME="$${DAGSTER_HOME:-$$(realpath -m "$${CFAM_DATA_DIR:-data}")/dagster}" && \
+	$(BIN)/python -c "from pipelines.instance import prepare_dagster_home as p; from settings import DataDir; p(DataDir.from_env())" && \
+	$(BIN)/dagster dev -w workspace.yaml --host 127.0.0.1 --port $${CFAM_UI_PORT:-3000}
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/matching.py

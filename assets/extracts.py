@@ -40,7 +40,6 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
         group_name="extracts",
         kinds={"duckdb", "pandas"},
         partitions_def=monthly_partitions,
-        pool="duckdb",
         check_specs=[dg.AssetCheckSpec(
             CHECK_NAME, asset=key, blocking=True, partitions_def=monthly_partitions,   # one result per month
             description=f"The great-expectations suite for {source}: columns, keys, allowed values, plausible "
@@ -53,7 +52,8 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
         settings = cfam.settings()
         with cfam.warehouse() as con:
             load = ingest_month(con, cfam.paths, source, month, settings)
-            write_load_files(con, cfam.paths, month)
+            with cfam.month_files(month) as out:
+                write_load_files(con, cfam.paths, month, out=out)
             staged = con.execute(f"SELECT * FROM staging.{source} WHERE month = ?", [month]).df()
         if load.file is None:
             context.log.info(f"{source} {month}: no extract"

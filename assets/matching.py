@@ -38,7 +38,6 @@ def current_model(paths: DataDir) -> Path:
     key=MODEL_KEY,
     group_name="matching",
     kinds={"splink", "duckdb"},
-    pool="duckdb",
     description="The Splink person-matching model: u by random sampling, m by expectation maximisation, saved as "
                 "versioned JSON in the data folder's `models/`. Unscheduled: retrain by hand (`cfam train`) when the "
                 "data changes. Monthly runs do not depend on it: they predict with the newest saved model, or the "
@@ -58,7 +57,6 @@ def person_model(cfam: CfamStore) -> dg.MaterializeResult:
     group_name="matching",
     kinds={"splink", "duckdb"},
     partitions_def=monthly_partitions,
-    pool="duckdb",
     owners=["team:senior-analyst"],
     check_specs=[dg.AssetCheckSpec(
         MATCH_RATE_CHECK, asset=MATCHES_KEY, partitions_def=monthly_partitions,
@@ -89,8 +87,9 @@ def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materializ
         replace_month(con, "matching.review_queue", month, queue_rows(sheet, month))
         replace_month(con, "matching.review_decisions", month, reviews.decisions.assign(month=month))
         page, figures = match_quality_html(con, month, settings, model, version)
-    write_match_files(out, result.matches, sheet)
-    write_text_atomic(page, out / "match_quality.html")
+    with cfam.month_files(month) as staging:
+        write_match_files(staging, result.matches, sheet)
+        write_text_atomic(page, staging / "match_quality.html")
     # The headline first (match rates, queue, decisions): the asset page lists metadata in this order.
     return dg.MaterializeResult(check_results=[_match_rate_check(figures, settings)], metadata={
         **headline(figures),

@@ -7,7 +7,7 @@ from pipelines.resources import CfamStore
 from settings import parse_month
 from warehouse.files import write_text_atomic
 from warehouse.month_page import (
-    month_files,
+    listed_files,
     month_page_html,
     month_status,
     status_metadata,
@@ -21,7 +21,8 @@ def write_month_page(cfam: CfamStore, month: str, failed: dict[str, str] | None 
     out = cfam.paths.output(month)
     with cfam.warehouse() as con:
         status = month_status(con, month, failed)
-    write_text_atomic(month_page_html(month, status, month_files(out)), out / "index.html")
+    with cfam.month_files(month) as staging:
+        write_text_atomic(month_page_html(month, status, listed_files(staging)), staging / "index.html")
     return {**status_metadata(status), "month_page": dg.MetadataValue.path(str(out / "index.html"))}
 
 

@@ -17,7 +17,6 @@ from warehouse.outputs import write_programme_files
     group_name="programme",
     kinds={"duckdb", "pandas"},
     partitions_def=monthly_partitions,
-    pool="duckdb",
     deps=[dg.AssetKey(["matching", "matches"])],
     description="Each family flagged against the six headline problems as of the month's end, with the evidence "
                 "behind every flag; attachment, significant and sustained progress, continuous employment; the "
@@ -31,5 +30,6 @@ def outcomes(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materiali
         result = programme.run_month(con, month, plan, claimed=claimed_before(con, month))
     frames = {name: named_problems(getattr(result, name))
               for name in ("eligibility", "evidence", "progress", "drift", "employment_rag")}
-    write_programme_files(cfam.paths.output(month), month, frames)
+    with cfam.month_files(month) as out:
+        write_programme_files(out, month, frames)
     return dg.MaterializeResult(metadata=dict(result.stats))

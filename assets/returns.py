@@ -80,7 +80,8 @@ def returns_files(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Mate
     with cfam.warehouse() as con:
         returns = build_returns(con, decide_claims(con, month, plan), plan, settings.la_code, references(settings))
         html = programme.programme_html(con, month, plan)
-    written = write_returns_files(cfam.paths.output(month), returns, html)
+    with cfam.month_files(month) as out:
+        written = write_returns_files(out, returns, html)
     return dg.MaterializeResult(metadata={
         "files": len(written), "claim_rows": len(returns.claim), "audit_rows": len(returns.audit),
         "nis_people": len(returns.nis),

@@ -7,8 +7,12 @@ Exit status (contracts/outputs.md): 0 done; 1 the run failed (the message says w
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from settings import DataDir, SettingsError, load_settings, months_between, parse_month
@@ -35,6 +39,9 @@ def _check_months(months: list[str]) -> list[str]:
     first = monthly_partitions.start.strftime("%Y-%m")
     if months[0] < first:
         raise UsageError(f"months start at {first} (the programme's phase 2)")
+    current = dt.date.today().strftime("%Y-%m")
+    if months[-1] > current:
+        raise UsageError(f"{months[-1]} has not begun yet: the latest month to run is {current}")
     last = monthly_partitions.get_last_partition_key()[:7]
     if months[-1] > last:
         raise UsageError(f"months end at {last} (settings period.last_month, or the latest month landed)")
@@ -49,6 +56,35 @@ def _validate_configuration(paths: DataDir) -> None:
         programme.load_plan(paths.config / "outcomes_plan.yaml")
     except (SettingsError, programme.PlanError) as error:
         raise UsageError(str(error)) from None
+    _check_warehouse_key(paths)
+
+
+def _check_warehouse_key(paths: DataDir) -> None:
+    """A wrong or missing CFAM_ENCRYPTION_KEY is a configuration error (exit 2) before anything runs. Opening
+    the warehouse here also converts a plain one when a key is first set."""
+    import duckdb
+
+    import warehouse
+    from warehouse.db import WarehouseKeyError
+
+    if not paths.warehouse.exists():
+        return
+    try:
+        with _holding_data_folder(paths, "key check"):
+            warehouse.connect(paths.warehouse).close()
+    except WarehouseKeyError as error:
+        raise UsageError(str(error)) from None
+    except duckdb.IOException:  # another run has it open; this run waits for the run lock and checks then
+        pass
+
+
+@contextmanager
+def _holding_data_folder(paths: DataDir, doing: str) -> Iterator[None]:
+    """The run lock, for the CLI's own use of the warehouse between runs (another run may be waiting)."""
+    from pipelines.run_lock import holder_record, lock_path, run_lock, say_waiting
+
+    with run_lock(lock_path(paths.warehouse), holder_record("-", f"cfam {doing}"), say_waiting):
+        yield
 
 
 def _print_month(run, paths: DataDir) -> None:
@@ -56,7 +92,7 @@ def _print_month(run, paths: DataDir) -> None:
 
     status = "ok" if run.success else "FAILED"
     print(f"{run.month}  {status}  {run.seconds:5.1f}s")
-    with warehouse.connect(paths.warehouse) as con:
+    with _holding_data_folder(paths, "summary"), warehouse.connect(paths.warehouse) as con:
         loads = con.execute(
             "SELECT source, rows_loaded, rows_quarantined, duplicates_removed, used_from_month, source_file "
             "FROM ops.load_summary WHERE month = ? ORDER BY source", [run.month]).fetchall()
@@ -163,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    os.umask(0o077)  # everything cfam writes (warehouse, outputs, models, event log) is owner-only
     paths = DataDir.from_env()
     try:
         if args.command == "generate":
@@ -178,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             from pipelines.runner import train_model
 
+            _check_warehouse_key(paths)
             result = train_model(paths)
             print("model trained" if result.success else "training failed: see the Dagster UI")
             return 0 if result.success else 1
@@ -187,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:  # a bad month and the like
         print(f"cfam: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("cfam: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -4,26 +4,30 @@ command line show in the UI."""
 from __future__ import annotations
 
 import os
+import socket
 
 import dagster as dg
 
 from settings import DataDir
 
-# One run at a time (one DuckDB writer); no telemetry: the install never calls out.
+# One run at a time in the UI's queue; the run lock (pipelines/run_lock.py), not a Dagster pool, keeps CLI
+# and UI runs from interleaving, since a pool slot held by a killed run is never given back. No telemetry.
 INSTANCE_YAML = """\
 concurrency:
   runs:
     max_concurrent_runs: 1
-  pools:
-    default_limit: 1
 telemetry:
   enabled: false
 """
 
+PID_TAG = "cfam/pid"
+HOST_TAG = "cfam/host"
+
 
 def prepare_dagster_home(paths: DataDir) -> str:
     home = paths.dagster_home
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(home, 0o700)  # the event log holds run history: owner-only like the rest of the data folder
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(INSTANCE_YAML, encoding="utf-8")
@@ -34,3 +38,33 @@ def prepare_dagster_home(paths: DataDir) -> str:
 def instance_for(paths: DataDir) -> dg.DagsterInstance:
     prepare_dagster_home(paths)
     return dg.DagsterInstance.get()
+
+
+def run_process_tags() -> dict[str, str]:
+    """Which process executes a run, so a later run can tell when it died."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed every run left in progress by a process of this machine that has died (killed, out of
+    memory, a reboot), so the UI's queue and history never wait on it. Returns their run ids."""
+    host = socket.gethostname()
+    in_progress = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
+    failed = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=in_progress)):
+        pid = run.tags.get(PID_TAG)
+        if pid and pid.isdigit() and run.tags.get(HOST_TAG) == host and not _alive(int(pid)):
+            instance.report_run_failed(
+                run, message=f"The process running this run (pid {pid}) died; marked failed by a later run.")
+            failed.append(run.run_id)
+    return failed

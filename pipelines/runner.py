@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from pipelines.instance import instance_for
+from pipelines.instance import fail_dead_runs, instance_for, run_process_tags
 from pipelines.partitions import partition_key
 from settings import DataDir
 
-
-# The event log goes to the instance (and the UI); the terminal gets the CLI's own summary.
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# The event log (stack traces included) goes to the instance and the UI; the terminal gets only the CLI's own
+# summary, one line per problem.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -29,6 +29,20 @@ def _metadata_values(metadata: dict) -> dict:
     return {key: getattr(value, "value", value) for key, value in metadata.items()}
 
 
+def failure_reason(event: dg.DagsterEvent) -> str:
+    """A failed step's root cause in one line: a `dg.Failure`'s description, else the innermost exception's
+    own message (not Dagster's "Error occurred while executing op" wrapper, nor the stack trace)."""
+    data = event.step_failure_data
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return " ".join(data.user_failure_data.description.split())
+    error = data.error
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None or not error.message.strip():
+        return "failed"
+    return " ".join(error.message.split())
+
+
 def _problems(result: dg.ExecuteInProcessResult) -> list[str]:
     problems = []
     for evaluation in result.get_asset_check_evaluations():
@@ -36,22 +50,27 @@ def _problems(result: dg.ExecuteInProcessResult) -> list[str]:
             problems.append(f"{evaluation.asset_key.to_user_string()}: blocking check failed: {evaluation.description}")
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            message = error.message.strip().splitlines()[-1] if error and error.message else "failed"
-            problems.append(f"{event.step_key}: {message}")
+            problems.append(f"{_asset_name(event.step_key)}: {failure_reason(event)}")
         elif event.event_type_value == "STEP_SKIPPED":
-            problems.append(f"{event.step_key}: skipped (an upstream asset or blocking check failed)")
+            problems.append(f"{_asset_name(event.step_key)}: skipped (an upstream asset or blocking check failed)")
     return problems
 
 
+def _asset_name(step_key: str | None) -> str:
+    """`staging__police` → `staging/police`, as the UI and the rest of the summary name assets."""
+    return (step_key or "?").replace("__", "/")
+
+
 def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = None) -> MonthRun:
-    from pipelines.definitions import build_definitions  # the code location, bound to this data folder
+    # The code location, bound to this data folder.
+    from pipelines.definitions import build_definitions
 
     instance = instance or instance_for(paths)
+    fail_dead_runs(instance)
     job = build_definitions(paths).resolve_job_def("monthly_pipeline")
     started = time.perf_counter()
     result = job.execute_in_process(partition_key=partition_key(month), instance=instance, raise_on_error=False,
-                                    run_config=QUIET, tags={"cfam/started_by": "cli"})
+                                    run_config=QUIET, tags={"cfam/started_by": "cli", **run_process_tags()})
     metadata = {
         event.asset_key.to_user_string(): _metadata_values(event.materialization.metadata)
         for event in result.get_asset_materialization_events()
@@ -64,4 +83,5 @@ def train_model(paths: DataDir) -> dg.ExecuteInProcessResult:
     from pipelines.definitions import build_definitions
 
     job = build_definitions(paths).resolve_job_def("train_person_model")
-    return job.execute_in_process(instance=instance_for(paths), raise_on_error=False, run_config=QUIET)
+    return job.execute_in_process(instance=instance_for(paths), raise_on_error=False, run_config=QUIET,
+                                  tags={"cfam/started_by": "cli", **run_process_tags()})

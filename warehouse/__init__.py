@@ -1,6 +1,11 @@
 """The DuckDB warehouse: schema, connections, idempotent month writes and the output files."""
 
 from warehouse.db import connect, replace_month
-from warehouse.files import write_csv_atomic, write_text_atomic, write_xlsx_atomic
+from warehouse.files import (
+    month_files,
+    write_csv_atomic,
+    write_text_atomic,
+    write_xlsx_atomic,
+)
 
-__all__ = ["connect", "replace_month", "write_csv_atomic", "write_text_atomic", "write_xlsx_atomic"]
+__all__ = ["connect", "month_files", "replace_month", "write_csv_atomic", "write_text_atomic", "write_xlsx_atomic"]

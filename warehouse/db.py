@@ -1,16 +1,29 @@
 """Connections and month-scoped writes.
 
-DuckDB allows one writing process per file; within the process the Dagster assets that write take the
-`duckdb` concurrency pool (limit 1), so writes never interleave.
+DuckDB allows one writing process per file; a run holds the data folder's run lock (pipelines/run_lock.py)
+for its whole length, so writes of two runs never interleave.
+
+With `CFAM_ENCRYPTION_KEY` set, the warehouse is a DuckDB encrypted database (AES-GCM): every connection
+is an in-memory DuckDB with the file attached under the key and made the default catalog, so callers'
+SQL is unchanged. A plain warehouse is converted on first use.
 """
 
 from __future__ import annotations
 
+import os
+import warnings
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+ENCRYPTION_KEY_VARIABLE = "CFAM_ENCRYPTION_KEY"
+CATALOG = "cfam"
+
+
+class WarehouseKeyError(ValueError):
+    """The warehouse cannot be opened with the key given (or without one): a configuration error."""
 
 
 def schema_sql() -> str:
@@ -18,12 +31,110 @@ def schema_sql() -> str:
 
 
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the warehouse file with its schema applied."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    """Open (creating if needed) the warehouse file with its schema applied, encrypted when a key is set.
+
+    The warehouse folder and file are owner-only: they hold personal data.
+    """
+    if str(path) == ":memory:":
+        con = duckdb.connect(":memory:")
+    else:
+        path = Path(path)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+        key = os.environ.get(ENCRYPTION_KEY_VARIABLE)
+        con = _connect_encrypted(path, key) if key else _connect_plain(path)
+        for file in (path, path.with_name(path.name + ".wal")):
+            if file.exists():
+                os.chmod(file, 0o600)
     con.execute(schema_sql())
     return con
+
+
+def _connect_plain(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.CatalogException as error:
+        if "encrypted" in str(error):
+            raise WarehouseKeyError(f"{path}: the warehouse is encrypted: set {ENCRYPTION_KEY_VARIABLE}") from None
+        raise
+
+
+def _crypto(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB writes encrypted files with OpenSSL from its httpfs extension; without it (an offline install)
+    only its built-in mbedtls is there, which DuckDB marks as weaker (its nonces): we use it, and say so."""
+    try:
+        con.execute("LOAD httpfs")
+    except duckdb.Error:
+        warnings.warn("DuckDB's httpfs extension is not installed: the warehouse is encrypted with DuckDB's "
+                      "built-in mbedtls; install httpfs (INSTALL httpfs) for OpenSSL", stacklevel=3)
+        con.execute("SET force_mbedtls_unsafe = true")
+
+
+def _attach_encrypted(path: Path, key: str, alias: str = CATALOG) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    _crypto(con)
+    try:
+        con.execute(f"ATTACH '{_sql_path(path)}' AS {alias} (ENCRYPTION_KEY ?)", [key])
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _connect_encrypted(path: Path, key: str) -> duckdb.DuckDBPyConnection:
+    try:
+        con = _attach_encrypted(path, key)
+    except duckdb.CatalogException as error:
+        if "not encrypted" not in str(error):
+            raise
+        encrypt_plain_warehouse(path, key)
+        con = _attach_encrypted(path, key)
+    except duckdb.InvalidInputException as error:
+        if "key" in str(error).lower():
+            raise WarehouseKeyError(
+                f"{path}: {ENCRYPTION_KEY_VARIABLE} does not open this warehouse (wrong key); nothing was changed"
+            ) from None
+        raise
+    con.execute(f"USE {CATALOG}")
+    return con
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _table_counts(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, int]:
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? ORDER BY ALL", [catalog]
+    ).fetchall()
+    return {f"{schema}.{table}": con.execute(f'SELECT count(*) FROM {catalog}."{schema}"."{table}"').fetchall()[0][0]
+            for schema, table in tables}
+
+
+def encrypt_plain_warehouse(path: Path, key: str) -> None:
+    """Copy a plain warehouse into an encrypted one, verify the copy (every table, row for row by count),
+    then swap it in. The plain file is kept as `<name>.plain-backup` until the encrypted copy is in
+    place, then removed (a plain copy left behind would defeat the encryption)."""
+    encrypted = path.with_name(path.name + ".encrypting")
+    backup = path.with_name(path.name + ".plain-backup")
+    for leftover in (encrypted, encrypted.with_name(encrypted.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(":memory:")
+    try:
+        _crypto(con)
+        con.execute(f"ATTACH '{_sql_path(path)}' AS plain")  # read-write: replays a left-over WAL first
+        con.execute("CHECKPOINT plain")
+        con.execute(f"ATTACH '{_sql_path(encrypted)}' AS encrypted (ENCRYPTION_KEY ?)", [key])
+        con.execute("COPY FROM DATABASE plain TO encrypted")
+        con.execute("CHECKPOINT encrypted")
+        if _table_counts(con, "plain") != _table_counts(con, "encrypted"):
+            raise RuntimeError(f"{path}: the encrypted copy does not match the plain warehouse; nothing was changed")
+    finally:
+        con.close()
+    os.chmod(encrypted, 0o600)
+    os.replace(path, backup)
+    os.replace(encrypted, path)
+    backup.unlink()
 
 
 def delete_and_insert(con: duckdb.DuckDBPyConnection, table: str, month: str, frame: pd.DataFrame,

@@ -9,6 +9,7 @@ Every table is replaced for (month, source) in one transaction, so a re-run leav
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -81,8 +82,9 @@ def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mo
     return load
 
 
-def write_load_files(con: duckdb.DuckDBPyConnection, paths: DataDir, month: str) -> None:
-    """`load_summary.csv` and `quarantine.csv` for the month, from what the warehouse holds now."""
+def write_load_files(con: duckdb.DuckDBPyConnection, paths: DataDir, month: str, out: Path | None = None) -> None:
+    """`load_summary.csv` and `quarantine.csv` for the month, from what the warehouse holds now, into `out`
+    (a `warehouse.files.month_files` staging folder) or else straight into the month's output folder."""
     summary = con.execute(
         """SELECT source, source_file AS file, rows_read, rows_loaded, rows_quarantined, duplicates_removed,
                   used_from_month
@@ -91,6 +93,6 @@ def write_load_files(con: duckdb.DuckDBPyConnection, paths: DataDir, month: str)
         """SELECT source, source_file AS file, row_number, "column", reason, row_key
            FROM ops.quarantine WHERE month = ? ORDER BY source, row_number, "column" NULLS FIRST, reason""",
         [month]).df()
-    out = paths.output(month)
+    out = out or paths.output(month)
     write_csv_atomic(summary[LOAD_SUMMARY_COLUMNS], out / "load_summary.csv")
     write_csv_atomic(quarantine[QUARANTINE_COLUMNS], out / "quarantine.csv")

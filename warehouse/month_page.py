@@ -112,7 +112,7 @@ send them back to the partner.</p>
 """
 
 
-def month_files(out: Path) -> list[str]:
+def listed_files(out: Path) -> list[str]:
     """Every file of the month's folder but the page itself and half-written temporary files."""
     return sorted(path.name for path in out.iterdir()
                   if path.is_file() and path.name != "index.html" and not path.name.startswith(".")) if out.is_dir() else []

@@ -1,5 +1,6 @@
 """`cfam` exit statuses: 2 for bad arguments or configuration, before anything runs."""
 
+import dagster as dg
 import pytest
 
 from pipelines.cli import main
@@ -33,3 +34,32 @@ def test_bad_outcomes_plan_exits_2(tmp_path, monkeypatch, capsys):
     (tmp_path / "config" / "outcomes_plan.yaml").write_text("no_such_setting: 3\n", encoding="utf-8")
     assert main(["run", "--month", "2015-01"]) == 2
     assert "outcomes_plan.yaml" in capsys.readouterr().err
+
+
+def test_a_month_not_yet_begun_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CFAM_DATA_DIR", str(tmp_path))
+    assert main(["run", "--month", "2030-01"]) == 2
+    assert main(["run", "--months", "2026-01:2031-12"]) == 2
+    err = capsys.readouterr().err
+    assert "2030-01 has not begun yet" in err and "Traceback" not in err
+    assert not (tmp_path / "warehouse").exists()
+
+
+def test_a_failed_asset_is_one_line_naming_the_asset_and_the_cause(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CFAM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    (tmp_path / "landing" / "2015-02").mkdir(parents=True)
+    (tmp_path / "landing" / "2015-02" / "police.csv").write_bytes(b"")
+    assert main(["run", "--month", "2015-02"]) == 1
+    out, err = capsys.readouterr()
+    problems = [line.strip() for line in out.splitlines() if line.strip().startswith("!")]
+    assert problems == ["! staging/police: police.csv: the file is empty"]
+    for noise in ("Traceback", "DagsterExecutionStepExecutionError", "Error occurred while executing"):
+        assert noise not in out + err
+    # The UI's step failure carries the same one line; the stack trace stays in the event log for developers.
+    with dg.DagsterInstance.get() as instance:  # DAGSTER_HOME is the data folder's, as above
+        [run] = instance.get_runs()
+        [failure] = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+    data = failure.dagster_event.step_failure_data
+    assert data.user_failure_data.description == "police.csv: the file is empty"
+    assert data.error.stack and "ExtractError" in (data.error.cause.cls_name if data.error.cause else data.error.cls_name)

@@ -11,8 +11,9 @@ from pipelines.sensors import landing_sensor
 
 
 def _evaluate(data_dir, cursor=None):
-    context = dg.build_sensor_context(cursor=cursor, resources={"cfam": CfamStore(data_dir=str(data_dir))})
-    return landing_sensor(context)
+    # The resource holds the run lock while a run executes, so it is a context manager: opened as the daemon does.
+    with dg.build_sensor_context(cursor=cursor, resources={"cfam": CfamStore(data_dir=str(data_dir))}) as context:
+        return landing_sensor(context)
 
 
 def _land(root, month, name="police.csv", text="incident_ref,person_ref\n"):
