@@ -41,7 +41,7 @@ CHILD_TIMEOUT_SECONDS = 1800
 
 def prepare(scale: str, work: Path) -> Path:
     """Generate and load the scale's data once; return the warehouse path."""
-    from matching.evaluate import load_landing
+    from benchmarks.evaluate import load_landing
     from sample_data import generate
     from settings import months_between
     from warehouse import connect
@@ -218,7 +218,7 @@ def run_recordlinkage(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dic
 
 def child(engine: str, database: Path, truth: Path) -> None:
     """Run one engine, print one JSON line of figures."""
-    from matching.evaluate import accuracy, f1, household_precision, read_truth, true_pairs
+    from benchmarks.evaluate import accuracy, f1, household_precision, read_truth, true_pairs
     from matching.person_views import EH_PEOPLE
 
     con = duckdb.connect(str(database))

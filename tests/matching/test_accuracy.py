@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from matching.evaluate import accuracy, hard_negative_matches, household_precision, true_pairs
+from benchmarks.evaluate import accuracy, hard_negative_matches, household_precision, true_pairs
 from matching.match import MATCH_COLUMNS
 
 from .conftest import LAST_MONTH

@@ -1,4 +1,4 @@
-"""Precision and recall of a month's matches against the sample data's ground truth (tests and benchmark only)."""
+"""Precision and recall of a month's matches against the sample data's ground truth (tests and benchmark only; not in the run path)."""
 
 from __future__ import annotations
 
