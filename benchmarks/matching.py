@@ -64,7 +64,12 @@ def prepare(scale: str, work: Path) -> Path:
 # --- engines (each runs in a child process) --------------------------------------------------------------
 
 def _people(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    from matching.person_views import EH_MODEL_INPUT, SOURCE_MODEL_INPUT, build_person_views, restrict_source_model_input
+    from matching.person_views import (
+        EH_MODEL_INPUT,
+        SOURCE_MODEL_INPUT,
+        build_person_views,
+        restrict_source_model_input,
+    )
 
     build_person_views(con, MONTH)
     restrict_source_model_input(con, None)
@@ -218,7 +223,13 @@ def run_recordlinkage(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dic
 
 def child(engine: str, database: Path, truth: Path) -> None:
     """Run one engine, print one JSON line of figures."""
-    from benchmarks.evaluate import accuracy, f1, household_precision, read_truth, true_pairs
+    from benchmarks.evaluate import (
+        accuracy,
+        f1,
+        household_precision,
+        read_truth,
+        true_pairs,
+    )
     from matching.person_views import EH_PEOPLE
 
     con = duckdb.connect(str(database))

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from sample_data import names as nm
-from sample_data.variants import variants_for
 from sample_data._util import NA, days_in_month, from_ymd, person_hash, unit, ymd
 from sample_data.options import SourceMess
 from sample_data.places import ADDRESS_VARIANTS, SOURCE_ADDRESS_STYLE, valid_postcode
 from sample_data.town import Town
+from sample_data.variants import variants_for
 
 # kinds that stick to a person; the rest are per row
 PERSON_KINDS = ("surname_changed", "transliterated", "hyphen_variant", "apostrophe_variant", "middle_as_forename",

@@ -13,10 +13,16 @@ import numpy as np
 import pandas as pd
 
 from sample_data import names as nm
-from sample_data.variants import variants_for
 from sample_data._util import NA, month_end_day, month_start_day, shift_month, stream
-from sample_data.ids import make_ninos, make_pnc_ids, make_upns, prefixed, unique_numbers
+from sample_data.ids import (
+    make_ninos,
+    make_pnc_ids,
+    make_upns,
+    prefixed,
+    unique_numbers,
+)
 from sample_data.places import SOURCE_ADDRESS_STYLE, Properties, build_properties
+from sample_data.variants import variants_for
 
 PROBLEMS = ("crime", "school", "csc", "work", "debt", "da", "health")
 # chance a household has each problem: Early Help families vs the rest of the town
