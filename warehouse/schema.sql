@@ -127,3 +127,7 @@ CREATE TABLE IF NOT EXISTS matching.matches (
     method VARCHAR NOT NULL,     -- exact_id | probabilistic | clerical
     model_version VARCHAR
 );
+
+-- Matching (issue 10): why a pair was matched or held back, for the analyst (family evidence, a tie broken,
+-- a conflicting field); never personal data.
+ALTER TABLE matching.matches ADD COLUMN IF NOT EXISTS reason VARCHAR;
