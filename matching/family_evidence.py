@@ -62,7 +62,7 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     family_prior = np.log2(1 / (size - 1))        # one of the family's members: odds 1 to (size - 1)
     weight = lifted["match_weight"] - prior_weight(model_prior) + family_prior
     lifted["new_weight"] = np.maximum(lifted["match_weight"], weight)
-    lifted["reason"] = _reasons(lifted, paired)
+    lifted["reason"] = _reasons(lifted)
 
     index = scored.set_index(["unique_id", "eh_person_id"]).index
     position = index.get_indexer(pd.MultiIndex.from_frame(lifted[["unique_id", "eh_person_id"]]))
@@ -90,18 +90,18 @@ def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
     return ordered.loc[keep].copy()
 
 
-def _reasons(lifted: pd.DataFrame, paired: pd.DataFrame) -> list[str]:
+def _reasons(lifted: pd.DataFrame) -> list[str]:
     """e.g. "family evidence: 2 co-members of this household match members of this family (surname, date of birth)"."""
-    weights = [column for column in paired.columns if column.startswith("mw_")
+    weights = [column for column in lifted.columns if column.startswith("mw_")
                and column.removeprefix("mw_") in _FIELD_NAMES]
-    supporters = dict(tuple(lifted.groupby(["household", "family"])))
+    agrees = (lifted[weights] > 0).astype(int)
+    in_group = agrees.groupby([lifted["household"], lifted["family"]]).transform("sum")
+    # a field every co-member agrees on: the group's agreeing members, less this one, are all the others
+    agreed = {column: (in_group[column] - agrees[column]) == lifted["co_support"] for column in weights}
     reasons = []
-    for person, household, family, count in zip(lifted["unique_id"], lifted["household"], lifted["family"],
-                                                lifted["co_support"], strict=True):
-        group = supporters[(household, family)]
-        others = group[group["unique_id"] != person]
-        agree = [_FIELD_NAMES[column.removeprefix("mw_")] for column in weights if (others[column] > 0).all()]
+    for row, count in enumerate(lifted["co_support"].astype(int)):
+        fields = [_FIELD_NAMES[column.removeprefix("mw_")] for column in weights if agreed[column].iloc[row]]
         members = "co-member" if count == 1 else "co-members"
-        reasons.append(f"family evidence: {int(count)} {members} of this household match members of this family"
-                       + (f" ({', '.join(agree)})" if agree else ""))
+        reasons.append(f"family evidence: {count} {members} of this household match members of this family"
+                       + (f" ({', '.join(fields)})" if fields else ""))
     return reasons
