@@ -13,8 +13,11 @@ from settings import parse_month
 DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_weight", "decision", "method", "note",
                     "reason"]
 # Between a person and a relative who score alike, the comparison that differs decides, in this order: the
-# forename tells relatives apart, then the date of birth (father and son of one name), then the rest.
-TIE_BREAK_COMPARISONS = ("forename", "dob", "surname", "location")
+# forename tells relatives apart, then the date of birth (father and son of one name). It decides only when
+# it agrees for one and is at least TIE_BREAK_MARGIN bits (8 times) more likely for that one than the other;
+# a relative who differs only in surname or address, or is nearly as alike (Jack and Jake), goes to review.
+TIE_BREAK_COMPARISONS = ("forename", "dob")
+TIE_BREAK_MARGIN = 3.0
 # Sources keyed by a personal identifier: two of their people cannot be the same Early Help person.
 ONE_PERSON_PER_ID_SOURCES = ("school_attendance", "dwp")
 _TIE = 1e-9
@@ -170,7 +173,9 @@ def _break_tie(group: pd.DataFrame, comparisons: list[str]) -> tuple[int | None,
         weights = rows[column].fillna(0.0)
         top = rows[weights >= weights.max() - _TIE]
         if len(top) == 1:
-            return top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")
+            runner_up = weights.drop(top.index).max()
+            decisive = weights.max() > 0 and weights.max() - runner_up >= TIE_BREAK_MARGIN
+            return (top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")) if decisive else (None, "")
         rows = top
     return None, ""
 

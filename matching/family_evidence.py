@@ -14,8 +14,9 @@ Rules (each keeps a namesake household from borrowing a family's identity):
 - the group needs two or more such pairs, and at least one anchor: a pair that is more than names alone
   (a date of birth, a postcode or an address agrees) and scores at least the clerical bar on its own.
   Names alone never lift names alone: two unrelated households can share a family's names;
-- every pair of a qualifying group is lifted, by its co-members (the anchor too: its co-members' names make
-  a namesake elsewhere far less likely); a lift never lowers a weight.
+- every pair of a qualifying group whose forename agrees (exactly, as a nickname, a middle name or a close
+  spelling: not an initial alone, which a brother or sister shares) is lifted, by its co-members (the anchor
+  too: its co-members' names make a namesake elsewhere far less likely); a lift never lowers a weight.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
     group = paired.groupby(["household", "family"])
     paired["co_support"] = group["unique_id"].transform("count") - 1
-    lifted = paired[(paired["co_support"] >= 1) & group["anchor"].transform("any")].copy()
+    forename_agrees = paired["mw_forename"].fillna(0) > 0 if "mw_forename" in paired else True
+    lifted = paired[(paired["co_support"] >= 1) & group["anchor"].transform("any") & forename_agrees].copy()
     if lifted.empty:
         return scored
 
@@ -97,10 +99,11 @@ def _reasons(lifted: pd.DataFrame) -> list[str]:
     agrees = (lifted[weights] > 0).astype(int)
     in_group = agrees.groupby([lifted["household"], lifted["family"]]).transform("sum")
     # a field every co-member agrees on: the group's agreeing members, less this one, are all the others
-    agreed = {column: (in_group[column] - agrees[column]) == lifted["co_support"] for column in weights}
+    agreed = ((in_group - agrees).to_numpy() == lifted[["co_support"]].to_numpy())
+    names = [_FIELD_NAMES[column.removeprefix("mw_")] for column in weights]
     reasons = []
-    for row, count in enumerate(lifted["co_support"].astype(int)):
-        fields = [_FIELD_NAMES[column.removeprefix("mw_")] for column in weights if agreed[column].iloc[row]]
+    for row, count in enumerate(lifted["co_support"].astype(int).tolist()):
+        fields = [name for name, agree in zip(names, agreed[row], strict=True) if agree]
         members = "co-member" if count == 1 else "co-members"
         reasons.append(f"family evidence: {count} {members} of this household match members of this family"
                        + (f" ({', '.join(fields)})" if fields else ""))

@@ -32,7 +32,7 @@ from settings import Settings, parse_month
 MATCH_COLUMNS = ["month", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
                  "decision", "method", "model_version", "reason"]
 # Pairs are kept from this probability up: below the clerical bar only family evidence can lift them.
-SCORE_FLOOR = 0.001
+SCORE_FLOOR = 0.0001
 # A name is common when the register is expected to hold at least this many people of that forename and
 # surname together (forename count x surname count / register size): then the same name and date of birth
 # at another address is as likely a namesake as someone who moved, and goes to review unless family
@@ -127,10 +127,11 @@ def _decide_per_source(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.D
                        family_of: pd.Series, thresholds: dict[str, Thresholds]) -> pd.DataFrame:
     """decide() for each source with its own thresholds (every rule in decide works within one source)."""
     parts = []
+    scored_source, exact_source, reviewed_source = (frame["unique_id"].map(source_of).to_numpy()
+                                                    for frame in (scored, exact, reviewed))
     for source, bars in thresholds.items():
-        people = set(source_of.index[source_of == source])
-        parts.append(decide(scored[scored["unique_id"].isin(people)], exact[exact["unique_id"].isin(people)],
-                            reviewed[reviewed["unique_id"].isin(people)], source_of, family_of, bars))
+        parts.append(decide(scored[scored_source == source], exact[exact_source == source],
+                            reviewed[reviewed_source == source], source_of, family_of, bars))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DECISION_COLUMNS)
 
 

@@ -200,6 +200,10 @@ PREDICTION_BLOCKING_RULES = (
     "l.forename_std = r.forename_std AND left(l.surname_std, 3) = left(r.surname_std, 3) AND year(l.dob) = year(r.dob)",
     "l.forename_std = r.forename_std AND left(l.surname_std, 3) = left(r.surname_std, 3)"
     " AND (l.dob IS NULL OR r.dob IS NULL)",
+    # a child with no date of birth on a tenancy record, written by a nickname, a typo or an initial, at the
+    # address the family moved to: only family evidence can match it, and only if it is scored at all
+    "l.surname_std = r.surname_std AND left(l.forename_std, 1) = left(r.forename_std, 1)"
+    " AND (l.dob IS NULL OR r.dob IS NULL)",
     "l.postcode_std = r.postcode_std AND left(l.forename_std, 1) = left(r.forename_std, 1)",
     "l.postcode_std = r.postcode_std AND left(l.surname_std, 1) = left(r.surname_std, 1)",
     "l.forename_std = r.surname_std AND l.surname_std = r.forename_std",

@@ -132,7 +132,7 @@ def calibrated_thresholds(con: duckdb.DuckDBPyConnection, model: dict[str, Any])
 
     find_exact_matches(con)
     restrict_source_model_input(con, EXACT_MATCHES)
-    pairs, _ = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, 0.001)
+    pairs, _ = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, 0.0001)
     sources = con.execute("SELECT unique_id AS unique_id_r, source_dataset AS source FROM cf_source_people").df()
     best = (pairs.sort_values("match_weight", ascending=False).drop_duplicates("unique_id_r")
             .merge(sources, on="unique_id_r"))
