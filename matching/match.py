@@ -37,7 +37,7 @@ SCORE_FLOOR = 0.0001
 # surname together (forename count x surname count / register size): then the same name and date of birth
 # at another address is as likely a namesake as someone who moved, and goes to review unless family
 # evidence supports it.
-COMMON_NAME_EXPECTED_HOLDERS = 0.5
+COMMON_NAME_EXPECTED_HOLDERS = 2.0
 _SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
 CLERICAL_COLUMNS = ["review_id", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability",
                     *(f"eh_{column}" for column in _SIDE_BY_SIDE), *(f"src_{column}" for column in _SIDE_BY_SIDE),
