@@ -138,8 +138,9 @@ def _namesakes_register() -> pd.DataFrame:
     """A register where Jack and Smith are common, with one Jack Smith and one Zbigniew Wieczorek."""
     people = [("F5", "E8", "Jack", None, "Smith", "2009-04-04", "1 Elm Close", "PE2 8AA"),
               ("F6", "E9", "Zbigniew", None, "Wieczorek", "1975-09-30", "2 Elm Close", "PE2 8AA")]
-    others = [("Jack", "Brown"), ("Jack", "Wilson"), ("Jack", "Evans"), ("Amy", "Smith"), ("Tom", "Smith"),
-              ("Lucy", "Smith"), ("Ella", "Green"), ("Ruby", "Hall")]
+    # 5 Jacks and 5 Smiths among 10 people: the register is expected to hold 2.5 Jack Smiths
+    others = [("Jack", "Brown"), ("Jack", "Wilson"), ("Jack", "Evans"), ("Jack", "Hall"), ("Amy", "Smith"),
+              ("Tom", "Smith"), ("Lucy", "Smith"), ("Ella", "Smith")]
     for index, (forename, surname) in enumerate(others):
         people.append((f"G{index}", f"X{index}", forename, None, surname, f"19{80 + index}-01-15",
                        f"{index + 10} Ash Road", "PE3 9BB"))
