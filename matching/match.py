@@ -85,6 +85,9 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
                                   thresholds.clerical_lower)
     # a common name at another address: review, unless the family's evidence explains it
     scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
+    # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
+    # look (but never anchors family evidence, above)
+    scored["weak"] = scored["weak"].fillna(False).astype(bool) & ~scored.pop("full_name_no_dob").astype(bool)
 
     reviewed = _reviewed_pairs(decisions, rows)
     decided = _decide_per_source(scored, exact, reviewed, source_of, family_of,
@@ -144,9 +147,11 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
     address agrees on everything else, and the other fields' weights can outvote either field.
     And `caution`: the same forename, surname and date of birth at another address, for a common name (see
     COMMON_NAME_EXPECTED_HOLDERS): most of the false matches a model makes, so such a pair is reviewed unless
-    family evidence supports it. And `weak`: the identifiers differ, or nothing but the names agrees (no date of birth, postcode or
-    address): such a pair is not put to an analyst unless it clears the bar on its own (at county scale
-    these were three in four of the review queue, and 99% of them were someone else).
+    family evidence supports it. And `weak`: the identifiers differ, or nothing but the names agrees (no date
+    of birth, postcode or address): such a pair is not put to an analyst unless it clears the bar on its own
+    (at county scale these were three in four of the review queue, and 99% of them were someone else); and
+    `full_name_no_dob`: a weak pair whose date of birth is missing, not different, and whose full name
+    agrees, which match_month still puts to the analyst.
     """
     con.register("_cf_scored", scored[["unique_id", "eh_person_id"]])
     try:
@@ -172,7 +177,9 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
                    OR (NOT coalesce(e.dob = s.dob OR (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob)
                                                       AND year(e.dob) = year(s.dob)), false)
                        AND NOT coalesce(e.postcode_std = s.postcode_std, false)
-                       AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak
+                       AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak,
+                   coalesce((e.dob IS NULL OR s.dob IS NULL) AND e.surname_std = s.surname_std
+                            AND list_has_any(e.forename_formal, s.forename_formal), false) AS full_name_no_dob
             FROM _cf_scored p JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
             JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
             LEFT JOIN (SELECT forename_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) f
