@@ -15,7 +15,8 @@ DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_wei
 # Between a person and a relative who score alike, the comparison that differs decides, in this order: the
 # forename tells relatives apart, then the date of birth (father and son of one name). It decides only when
 # it agrees for one and is at least TIE_BREAK_MARGIN bits (8 times) more likely for that one than the other;
-# a relative who differs only in surname or address, or is nearly as alike (Jack and Jake), goes to review.
+# a relative who differs only in surname or address, or is nearly as alike (Jack and Jake), goes to review,
+# and so does a tie the winner's date of birth does not back (a child with none: a typo'd Ellie is a sister Ella).
 TIE_BREAK_COMPARISONS = ("forename", "dob")
 TIE_BREAK_MARGIN = 3.0
 # Sources keyed by a personal identifier: two of their people cannot be the same Early Help person.
@@ -174,7 +175,8 @@ def _break_tie(group: pd.DataFrame, comparisons: list[str]) -> tuple[int | None,
         top = rows[weights >= weights.max() - _TIE]
         if len(top) == 1:
             runner_up = weights.drop(top.index).max()
-            decisive = weights.max() > 0 and weights.max() - runner_up >= TIE_BREAK_MARGIN
+            dob_agrees = "mw_dob" not in top or bool(top["mw_dob"].fillna(0.0).iloc[0] > 0)
+            decisive = weights.max() > 0 and weights.max() - runner_up >= TIE_BREAK_MARGIN and dob_agrees
             return (top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")) if decisive else (None, "")
         rows = top
     return None, ""
