@@ -10,7 +10,15 @@ import pandas as pd
 
 from settings import parse_month
 
-DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_weight", "decision", "method", "note"]
+DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_weight", "decision", "method", "note",
+                    "reason"]
+# Between a person and a relative who score alike, the comparison that differs decides, in this order: the
+# forename tells relatives apart, then the date of birth (father and son of one name). It decides only when
+# it agrees for one and is at least TIE_BREAK_MARGIN bits (8 times) more likely for that one than the other;
+# a relative who differs only in surname or address, or is nearly as alike (Jack and Jake), goes to review,
+# and so does a tie the winner's date of birth does not back (a child with none: a typo'd Ellie is a sister Ella).
+TIE_BREAK_COMPARISONS = ("forename", "dob")
+TIE_BREAK_MARGIN = 3.0
 # Sources keyed by a personal identifier: two of their people cannot be the same Early Help person.
 ONE_PERSON_PER_ID_SOURCES = ("school_attendance", "dwp")
 _TIE = 1e-9
@@ -81,14 +89,18 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
 
     accepted = without_rejected(accepted)
 
-    scores = scored[["unique_id", "eh_person_id", "match_probability", "match_weight", "conflict"]]
+    tie_break = [f"mw_{name}" for name in TIE_BREAK_COMPARISONS if f"mw_{name}" in scored]
+    scored = scored if "reason" in scored else scored.assign(reason="")
+    scores = scored[["unique_id", "eh_person_id", "match_probability", "match_weight", "conflict", "reason",
+                     *tie_break]]
     decided_people = set(accepted["unique_id"])
     accept_rows = accepted[["unique_id", "eh_person_id"]].merge(scores, how="left").assign(
-        decision="clerical_accept", method="clerical", note="")
+        decision="clerical_accept", method="clerical", note="", reason="accepted by the analyst")
 
     exact = without_rejected(exact[~exact["unique_id"].isin(decided_people)])
     exact_rows = exact[["unique_id", "eh_person_id"]].assign(
-        match_probability=1.0, match_weight=float("nan"), decision="auto_match", method="exact_id", note="")
+        match_probability=1.0, match_weight=float("nan"), decision="auto_match", method="exact_id", note="",
+        reason="the same UPN or NINO")
     decided_people |= set(exact["unique_id"])
 
     # Below the bar, a weak pair is not worth an analyst's time: across a county the same name with no date of
@@ -100,8 +112,9 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
     probabilistic = _best_candidates(candidates.assign(family=candidates["eh_person_id"].map(family_of)), thresholds)
 
     reject_rows = pd.DataFrame(sorted(rejected), columns=["unique_id", "eh_person_id"]).merge(scores, how="left")
-    reject_rows = reject_rows.assign(decision="clerical_reject", method="clerical", note="")
-    accept_rows, reject_rows = accept_rows.drop(columns="conflict"), reject_rows.drop(columns="conflict")
+    reject_rows = reject_rows.assign(decision="clerical_reject", method="clerical", note="",
+                                     reason="rejected by the analyst")
+    accept_rows, reject_rows = (frame.drop(columns=["conflict", *tie_break]) for frame in (accept_rows, reject_rows))
 
     decided = pd.concat([frame for frame in (accept_rows, exact_rows, probabilistic, reject_rows) if len(frame)]
                         or [pd.DataFrame(columns=DECISION_COLUMNS)], ignore_index=True)
@@ -109,30 +122,64 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
 
 
 def _best_candidates(candidates: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
-    """The best-scoring Early Help person for each source person; equal best scores all go to review."""
+    """The best Early Help person for each source person.
+
+    Contenders are the candidates tied on the best score and, from the best candidate's family, every member
+    who clears the bar with no conflicting field (a twin at the old address can outscore the right twin who
+    has moved). Between contenders the first comparison that differs decides (TIE_BREAK_COMPARISONS); when
+    none does, every best-scoring contender goes to review.
+    """
     if candidates.empty:
         return pd.DataFrame(columns=DECISION_COLUMNS)
     best_weight = candidates.groupby("unique_id")["match_weight"].transform("max")
-    best = candidates[candidates["match_weight"] >= best_weight - _TIE].copy()
-    tied = best.groupby("unique_id")["eh_person_id"].transform("count") > 1
-    # Names and an address shared with a brother or sister can outscore dates of birth years apart (and a twin's
-    # everything but a forename): a person is never matched automatically against a conflicting field.
+    is_best = candidates["match_weight"] >= best_weight - _TIE
+    strong = (candidates["match_probability"] >= thresholds.auto_match) & candidates["conflict"].isna()
+    best_families = set(zip(candidates.loc[is_best, "unique_id"], candidates.loc[is_best, "family"], strict=True))
+    in_best_family = pd.Series([key in best_families for key in zip(candidates["unique_id"], candidates["family"],
+                                                                     strict=True)], index=candidates.index, dtype=bool)
+    contenders = candidates[is_best | (strong & in_best_family)].copy()
+    contenders["best"] = is_best[contenders.index]
+    count = contenders.groupby("unique_id")["eh_person_id"].transform("count")
+    tie_break = [column for column in contenders.columns if column.startswith("mw_")]
+
+    chosen, notes = [contenders[count == 1]], {}
+    for _, group in contenders[count > 1].groupby("unique_id", sort=False):
+        winner, comparison = _break_tie(group, tie_break)
+        if winner is not None:
+            chosen.append(group.loc[[winner]])
+            notes[winner] = f"chosen over a relative who scores alike: the {comparison} differs"
+            continue
+        tied = group[group["best"]]
+        chosen.append(tied)
+        note = ("scores the same as another Early Help person" if len(tied) > 1
+                else "another member of the same family scores above the bar")
+        notes |= dict.fromkeys(tied.index, note)
+    best = pd.concat(chosen)
+    undecided = best.index.isin([index for index, note in notes.items() if not note.startswith("chosen")])
     conflict = best["conflict"].notna()
-    # A twin at the old address can outscore the right twin who has moved: when another member of the same
-    # family also clears the bar (and has no conflicting field), a person decides.
-    strong = candidates[(candidates["match_probability"] >= thresholds.auto_match)
-                        & candidates["conflict"].isna()]
-    strong_per_family = strong.groupby(["unique_id", "family"]).size().rename("strong_in_family").reset_index()
-    rivals = pd.Series(best[["unique_id", "family"]].merge(strong_per_family, how="left")["strong_in_family"]
-                       .fillna(0).to_numpy() > 1, index=best.index)
-    rivals &= ~tied
-    auto = ~tied & ~conflict & ~rivals & (best["match_probability"] >= thresholds.auto_match)
-    best["decision"] = auto.map({True: "auto_match", False: "clerical_review"})
+    auto = ~undecided & ~conflict & (best["match_probability"] >= thresholds.auto_match)
+    best["decision"] = np.where(auto, "auto_match", "clerical_review")
     best["method"] = "probabilistic"
-    best["note"] = np.select([tied, conflict, rivals], ["scores the same as another Early Help person",
-                                                         best["conflict"].fillna(""),
-                                                         "another member of the same family scores above the bar"], "")
-    return best.drop(columns=["conflict", "family"])
+    tie_note = pd.Series(notes, dtype=object).reindex(best.index).fillna("")
+    best["note"] = np.where(undecided, tie_note, np.where(conflict, best["conflict"].fillna(""), ""))
+    best["reason"] = [("; ".join(part for part in (reason, note) if part) if note.startswith("chosen") else reason)
+                      for reason, note in zip(best["reason"], tie_note, strict=True)]
+    return best.drop(columns=["conflict", "family", "best", *tie_break])
+
+
+def _break_tie(group: pd.DataFrame, comparisons: list[str]) -> tuple[int | None, str]:
+    """(the row that the first differing comparison prefers, that comparison's name), or (None, "")."""
+    rows = group
+    for column in comparisons:
+        weights = rows[column].fillna(0.0)
+        top = rows[weights >= weights.max() - _TIE]
+        if len(top) == 1:
+            runner_up = weights.drop(top.index).max()
+            dob_agrees = "mw_dob" not in top or bool(top["mw_dob"].fillna(0.0).iloc[0] > 0)
+            decisive = weights.max() > 0 and weights.max() - runner_up >= TIE_BREAK_MARGIN and dob_agrees
+            return (top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")) if decisive else (None, "")
+        rows = top
+    return None, ""
 
 
 def _one_person_per_id(decided: pd.DataFrame, source_of: pd.Series) -> pd.DataFrame:

@@ -13,7 +13,6 @@ import pandas as pd
 from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
 
-
 # The numbers in an address (house, flat: "FLAT 2 14A HIGH STREET" -> [14A, 2]) must be the same: the
 # neighbours at 14 and 16 High Street share a postcode and score 92 on token similarity.
 HOUSE_NUMBERS = r"list_sort(regexp_extract_all({side}.address_std, '\d+[A-Z]?'))"

@@ -10,19 +10,34 @@ import duckdb
 import pandas as pd
 
 from matching.cache import score_with_cache
-from matching.decisions import Thresholds, decide
+from matching.decisions import DECISION_COLUMNS, Thresholds, decide
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
+from matching.family_evidence import with_family_evidence
 from matching.households import household_candidates
-from matching.person_views import (EH_MODEL_INPUT, EH_PEOPLE, SOURCE_MODEL_INPUT, SOURCE_PEOPLE, SOURCE_ROWS,
-                                   build_person_views, restrict_source_model_input)
+from matching.person_views import (
+    EH_MODEL_INPUT,
+    EH_PEOPLE,
+    SOURCE_MODEL_INPUT,
+    SOURCE_PEOPLE,
+    SOURCE_ROWS,
+    build_person_views,
+    restrict_source_model_input,
+)
 from matching.predict import score_pairs
-from matching.train import TERM_FREQUENCIES_KEY, load_model
+from matching.train import TERM_FREQUENCIES_KEY, THRESHOLDS_KEY, load_model
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
 from settings import Settings, parse_month
 
 MATCH_COLUMNS = ["month", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
-                 "decision", "method", "model_version"]
+                 "decision", "method", "model_version", "reason"]
+# Pairs are kept from this probability up: below the clerical bar only family evidence can lift them.
+SCORE_FLOOR = 0.0001
+# A name is common when the register is expected to hold at least this many people of that forename and
+# surname together (forename count x surname count / register size): then the same name and date of birth
+# at another address is as likely a namesake as someone who moved, and goes to review unless family
+# evidence supports it.
+COMMON_NAME_EXPECTED_HOLDERS = 2.0
 _SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
 CLERICAL_COLUMNS = ["review_id", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability",
                     *(f"eh_{column}" for column in _SIDE_BY_SIDE), *(f"src_{column}" for column in _SIDE_BY_SIDE),
@@ -51,29 +66,42 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     build_person_views(con, month)
     find_exact_matches(con)
     restrict_source_model_input(con, EXACT_MATCHES)
+    floor = min(SCORE_FLOOR, thresholds.clerical_lower)
     if TERM_FREQUENCIES_KEY in model:
-        scored, work = score_with_cache(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model,
-                                        f"{version}|{thresholds.clerical_lower}", thresholds.clerical_lower)
+        scored, work = score_with_cache(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, f"{version}|{floor}", floor)
     else:   # a model saved without frozen term frequencies scores depend on the whole month: no reuse
-        scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, thresholds.clerical_lower)
+        scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, floor)
         work = {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
     scored = _with_conflicts(con, scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}))
 
-    people = con.execute(f"SELECT * EXCLUDE (forename_formal) FROM {SOURCE_PEOPLE}").df()
-    eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal) FROM {EH_PEOPLE}").df()
+    people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {SOURCE_PEOPLE}").df()
+    eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {EH_PEOPLE}").df()
     rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
     exact = con.execute(f"SELECT unique_id, eh_person_id FROM {EXACT_MATCHES}").df()
     source_of = people.set_index("unique_id")["source_dataset"]
     family_of = eh_people.set_index("unique_id")["family_id"]
+    scored = with_family_evidence(scored, people.set_index("unique_id")["household_key"], family_of,
+                                  family_of.value_counts(), model["probability_two_random_records_match"],
+                                  thresholds.clerical_lower)
+    # a common name at another address: review, unless the family's evidence explains it
+    scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
+    # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
+    # look (but never anchors family evidence, above)
+    scored["weak"] = scored["weak"].fillna(False).astype(bool) & ~scored.pop("full_name_no_dob").astype(bool)
 
     reviewed = _reviewed_pairs(decisions, rows)
-    decided = decide(scored, exact, reviewed, source_of, family_of, thresholds)
+    decided = _decide_per_source(scored, exact, reviewed, source_of, family_of,
+                                 _thresholds_by_source(model, thresholds, set(source_of)))
     matched = set(decided.loc[decided["decision"].isin(MATCHED), "unique_id"])
     households = household_candidates(con, people.loc[~people["unique_id"].isin(matched), "unique_id"],
                                       settings.matching.household_address_similarity)
     households = households.assign(eh_person_id=None, match_probability=float("nan"), match_weight=float("nan"),
-                                   decision="household_candidate", method="probabilistic")
+                                   decision="household_candidate", method="probabilistic",
+                                   reason="lives at this family's address")
     decided["eh_family_id"] = decided["eh_person_id"].map(family_of)
+    # what the analyst reads: why matched (family evidence, a tie broken) and why not automatic
+    decided["reason"] = ["; ".join(part for part in (reason, note) if isinstance(part, str) and part)
+                         for reason, note in zip(decided["reason"], decided["note"], strict=True)]
 
     person_level = pd.concat([decided, households], ignore_index=True)
     matches = person_level.merge(rows, on="unique_id").assign(month=month, model_version=version)
@@ -91,6 +119,25 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     return MatchResult(matches.reset_index(drop=True), queue, stats)
 
 
+def _thresholds_by_source(model: dict, configured: Thresholds, sources: set[str]) -> dict[str, Thresholds]:
+    """The model's calibrated thresholds for each source it has them for, else the configured ones."""
+    calibrated = model.get(THRESHOLDS_KEY) or {}
+    return {source: Thresholds(calibrated[source]["auto_match"], calibrated[source]["clerical_lower"])
+            if source in calibrated else configured for source in sorted(sources)}
+
+
+def _decide_per_source(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, source_of: pd.Series,
+                       family_of: pd.Series, thresholds: dict[str, Thresholds]) -> pd.DataFrame:
+    """decide() for each source with its own thresholds (every rule in decide works within one source)."""
+    parts = []
+    scored_source, exact_source, reviewed_source = (frame["unique_id"].map(source_of).to_numpy()
+                                                    for frame in (scored, exact, reviewed))
+    for source, bars in thresholds.items():
+        parts.append(decide(scored[scored_source == source], exact[exact_source == source],
+                            reviewed[reviewed_source == source], source_of, family_of, bars))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DECISION_COLUMNS)
+
+
 def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.DataFrame:
     """Add `conflict`: why the pair must not be matched automatically, or NULL.
 
@@ -98,9 +145,13 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
     and neither a day/month swap nor the same birthday (a mistyped year); or forenames both known that share
     nothing (not the initial, not a formal form, not written as the surname). A brother or a twin at the same
     address agrees on everything else, and the other fields' weights can outvote either field.
-    And `weak`: the identifiers differ, or nothing but the names agrees (no date of birth, postcode or
-    address): such a pair is not put to an analyst unless it clears the bar on its own (at county scale
-    these were three in four of the review queue, and 99% of them were someone else).
+    And `caution`: the same forename, surname and date of birth at another address, for a common name (see
+    COMMON_NAME_EXPECTED_HOLDERS): most of the false matches a model makes, so such a pair is reviewed unless
+    family evidence supports it. And `weak`: the identifiers differ, or nothing but the names agrees (no date
+    of birth, postcode or address): such a pair is not put to an analyst unless it clears the bar on its own
+    (at county scale these were three in four of the review queue, and 99% of them were someone else); and
+    `full_name_no_dob`: a weak pair whose date of birth is missing, not different, and whose full name
+    agrees, which match_month still puts to the analyst.
     """
     con.register("_cf_scored", scored[["unique_id", "eh_person_id"]])
     try:
@@ -113,15 +164,28 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
                         THEN 'dates of birth more than a year apart'
                         WHEN left(e.forename_std, 1) <> left(s.forename_std, 1)
                              AND NOT list_has_any(e.forename_formal, s.forename_formal)
+                             AND NOT coalesce(list_contains(e.other_forenames, s.forename_std), false)
                              AND NOT coalesce(jaro_winkler_similarity(e.forename_std, s.surname_std) >= 0.92, false)
                         THEN 'forenames differ' END AS conflict,
+                   CASE WHEN e.forename_std = s.forename_std AND e.surname_std = s.surname_std AND e.dob = s.dob
+                             AND NOT coalesce(e.postcode_std = s.postcode_std, false)
+                             AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 85, false)
+                             AND f.holders * n.holders / (SELECT count(*) FROM {EH_PEOPLE})
+                                 >= {COMMON_NAME_EXPECTED_HOLDERS}
+                        THEN 'a common name: the same name and date of birth at another address' END AS caution,
                    coalesce(e.upn <> s.upn OR e.nino <> s.nino, false)
                    OR (NOT coalesce(e.dob = s.dob OR (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob)
                                                       AND year(e.dob) = year(s.dob)), false)
                        AND NOT coalesce(e.postcode_std = s.postcode_std, false)
-                       AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak
+                       AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak,
+                   coalesce((e.dob IS NULL OR s.dob IS NULL) AND e.surname_std = s.surname_std
+                            AND list_has_any(e.forename_formal, s.forename_formal), false) AS full_name_no_dob
             FROM _cf_scored p JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
             JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
+            LEFT JOIN (SELECT forename_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) f
+                   ON f.forename_std = e.forename_std
+            LEFT JOIN (SELECT surname_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) n
+                   ON n.surname_std = e.surname_std
         """).df()
     finally:
         con.unregister("_cf_scored")
@@ -140,6 +204,7 @@ def _reviewed_pairs(decisions: pd.DataFrame | None, rows: pd.DataFrame) -> pd.Da
 def _clerical_queue(decided: pd.DataFrame, scored: pd.DataFrame, people: pd.DataFrame, eh_people: pd.DataFrame,
                     model: dict) -> pd.DataFrame:
     review = decided[decided["decision"] == "clerical_review"]
+    review = review.assign(note=review["reason"])   # family evidence and why not automatic, before the fields
     weights = [column for column in scored.columns if column.startswith("mw_")]
     review = review.merge(scored[["unique_id", "eh_person_id", *weights]], on=["unique_id", "eh_person_id"], how="left")
     source_side = people[["unique_id", "source_dataset", "review_row_key", *_SIDE_BY_SIDE]].rename(

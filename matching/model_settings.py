@@ -2,7 +2,8 @@
 
 Every input table (a "person record") has these columns; other columns are ignored by Splink:
     unique_id, source_dataset, forename_std, forename_formal (VARCHAR[]), surname_std,
-    surname_alt (known-as / previous surname, NULL where the source has none), dob (DATE), gender,
+    surname_alt (known-as / previous surname, NULL where the source has none),
+    other_forenames (VARCHAR[]: middle names and known-as, NULL where the source has none), dob (DATE), gender,
     postcode_std, address_std, upn, nino (upper case, no spaces; NULL where the source has none)
 """
 
@@ -17,13 +18,18 @@ from splink import SettingsCreator
 from matching.udfs import TOKEN_SET_RATIO
 
 PERSON_COLUMNS = ("unique_id", "source_dataset", "forename_std", "forename_formal", "surname_std", "surname_alt",
-                  "dob", "gender", "postcode_std", "address_std", "upn", "nino")
+                  "other_forenames", "dob", "gender", "postcode_std", "address_std", "upn", "nino")
 
 
 # Forename and surname written the wrong way round: each half is its own level, so one coincidence
 # (a surname that is someone's forename) counts once, and a real swap counts in both comparisons.
 FORENAME_AS_SURNAME = "jaro_winkler_similarity(forename_std_l, surname_std_r) >= 0.92"
 SURNAME_AS_FORENAME = "jaro_winkler_similarity(surname_std_l, forename_std_r) >= 0.92"
+# Both halves at once is a level of its own: the whole name written the wrong way round.
+NAMES_SWAPPED = f"{FORENAME_AS_SURNAME} AND {SURNAME_AS_FORENAME}"
+# Someone who goes by a middle name or a known-as: the register holds it, the extract writes it as the forename.
+FORENAME_IS_OTHER_NAME = ("list_contains(other_forenames_l, forename_std_r)"
+                          " OR list_contains(other_forenames_r, forename_std_l)")
 
 
 def _null(column: str) -> cll.CustomLevel:
@@ -37,6 +43,8 @@ def forename_comparison() -> cl.CustomComparison:
             _null("forename_std"),
             cll.ExactMatchLevel("forename_std", term_frequency_adjustments=True),
             cll.CustomLevel("list_has_any(forename_formal_l, forename_formal_r)", "same formal name (nickname)"),
+            cll.CustomLevel(NAMES_SWAPPED, "forename and surname swapped"),
+            cll.CustomLevel(FORENAME_IS_OTHER_NAME, "forename is a middle name or known-as"),
             cll.CustomLevel(FORENAME_AS_SURNAME, "forename written as the surname"),
             cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.92", "spelling close (JW>=0.92)"),
             cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.88", "spelling similar (JW>=0.88)"),
@@ -191,6 +199,10 @@ PREDICTION_BLOCKING_RULES = (
     # district was a third branch: across a county everyone is, and it tripled this rule's pairs for 0.01% recall.)
     "l.forename_std = r.forename_std AND left(l.surname_std, 3) = left(r.surname_std, 3) AND year(l.dob) = year(r.dob)",
     "l.forename_std = r.forename_std AND left(l.surname_std, 3) = left(r.surname_std, 3)"
+    " AND (l.dob IS NULL OR r.dob IS NULL)",
+    # a child with no date of birth on a tenancy record, written by a nickname, a typo or an initial, at the
+    # address the family moved to: only family evidence can match it, and only if it is scored at all
+    "l.surname_std = r.surname_std AND left(l.forename_std, 1) = left(r.forename_std, 1)"
     " AND (l.dob IS NULL OR r.dob IS NULL)",
     "l.postcode_std = r.postcode_std AND left(l.forename_std, 1) = left(r.forename_std, 1)",
     "l.postcode_std = r.postcode_std AND left(l.surname_std, 1) = left(r.surname_std, 1)",

@@ -18,13 +18,16 @@ SOURCE_ROWS = "cf_source_rows"        # source, row_key -> unique_id
 EH_MODEL_INPUT = "cf_eh_model_input"
 SOURCE_MODEL_INPUT = "cf_source_model_input"
 
-# Per source: the person key, the display address and the optional identifiers (NULL where the source has none).
+# Per source: the person key, the display address, the optional identifiers (NULL where the source has none)
+# and the source household (family evidence): the tenancy where the source has one, else NULL for "the
+# address as this source writes it".
 _SOURCE_SQL = {
-    "school_attendance": "upn AS person_key, gender, address, NULL AS uprn, upn, NULL AS nino, NULL AS pnc_id",
-    "dwp": "nino AS person_key, gender, address, NULL AS uprn, NULL AS upn, nino, NULL AS pnc_id",
+    "school_attendance": "upn AS person_key, gender, address, NULL AS uprn, upn, NULL AS nino, NULL AS pnc_id,"
+                         " NULL AS household_ref",
+    "dwp": "nino AS person_key, gender, address, NULL AS uprn, NULL AS upn, nino, NULL AS pnc_id, NULL AS household_ref",
     "cross_keys_homes": ("tenancy_ref || '|' || person_ref AS person_key, NULL AS gender, address, uprn,"
-                         " NULL AS upn, NULL AS nino, NULL AS pnc_id"),
-    "police": "person_key, gender, address, NULL AS uprn, NULL AS upn, NULL AS nino, pnc_id",
+                         " NULL AS upn, NULL AS nino, NULL AS pnc_id, tenancy_ref AS household_ref"),
+    "police": "person_key, gender, address, NULL AS uprn, NULL AS upn, NULL AS nino, pnc_id, NULL AS household_ref",
 }
 _COMMON = ("month, row_number, row_key, forename, surname, date_of_birth, postcode,"
            " forename_std, forename_formal, surname_std, postcode_std, address_std")
@@ -59,6 +62,9 @@ def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
         CREATE OR REPLACE TEMP TABLE {EH_PEOPLE} AS
         SELECT 'early_help' AS source_dataset, person_id AS unique_id, family_id,
                forename_std, forename_formal, surname_std, known_as_std AS surname_alt,
+               -- names someone may go by instead of the forename: middle names, and a known-as that is not a surname
+               list_filter(list_concat(string_split(middle_names_std, ' '), [known_as_std]), lambda name: name IS NOT NULL
+                           AND name <> '' AND name <> coalesce(forename_std, '')) AS other_forenames,
                date_of_birth AS dob, gender, postcode_std, address_std, uprn,
                upper(replace(upn, ' ', '')) AS upn, upper(replace(nino, ' ', '')) AS nino,
                forename, surname, date_of_birth, postcode,
@@ -89,6 +95,7 @@ def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
                arg_max(forename_formal, (month, row_number)) AS forename_formal,
                arg_max(surname_std, (month, row_number)) AS surname_std,
                CAST(NULL AS VARCHAR) AS surname_alt,
+               CAST(NULL AS VARCHAR[]) AS other_forenames,
                arg_max(date_of_birth, (month, row_number)) AS dob,
                arg_max(gender, (month, row_number)) AS gender,
                arg_max(postcode_std, (month, row_number)) AS postcode_std,
@@ -102,6 +109,9 @@ def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
                arg_max(postcode, (month, row_number)) AS postcode,
                arg_max(address, (month, row_number)) AS address,
                arg_min(row_key, (month, row_key)) AS review_row_key,
+               source || '|' || coalesce(arg_max(household_ref, (month, row_number)),
+                                         arg_max(postcode_std || '|' || address_std, (month, row_number)))
+                   AS household_key,
                count(DISTINCT row_key) AS row_keys
         FROM cf_source_all_rows GROUP BY source, unique_id
     """).fetchall()

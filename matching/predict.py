@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
-from matching.train import splink_settings
+from matching.train import TF_KEYS_HASHED, splink_settings, tf_key_sql
 from matching.udfs import register_udfs
 
 
@@ -20,6 +20,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
     Columns: unique_id_l (from `left_table`), unique_id_r, match_weight, match_probability, mw_<comparison> (each comparison's match weight).
     """
     register_udfs(con)
+    hashed = bool(model.get(TF_KEYS_HASHED))
     model, term_frequencies = splink_settings(model)
     model = {**model, "retain_intermediate_calculation_columns": True, "retain_matching_columns": False}
     db_api = DuckDBAPI(connection=con)
@@ -29,7 +30,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
     try:
         # Frozen at training; without them Splink computes term frequencies from these two tables.
         for column, frequencies in (term_frequencies or {}).items():
-            lookup = pd.DataFrame({column: list(frequencies), f"tf_{column}": list(frequencies.values())})
+            lookup = _tf_lookup(con, column, frequencies, hashed, (left_table, right_table))
             linker.table_management.register_term_frequency_lookup(db_api.register(lookup), column)
         # Count the blocked pairs, then materialise only the pairs above the threshold (Splink reuses the
         # blocked pairs it keeps in its cache): every scored pair with its intermediate columns is gigabytes.
@@ -52,3 +53,24 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
     return pairs, pairs_scored
+
+
+def _tf_lookup(con: duckdb.DuckDBPyConnection, column: str, frequencies: dict[str, float], hashed: bool,
+               tables: tuple[str, str]) -> pd.DataFrame:
+    """The frozen term frequencies as Splink's lookup ({column}, tf_{column}), for the values in `tables`.
+
+    A model file keys its tables by a hash of each value: the values of this run's two tables are hashed and
+    looked up, so the lookup with the names in it exists only in memory, for this run.
+    """
+    frozen = pd.DataFrame({"key": list(frequencies), "tf": list(frequencies.values())})
+    key = tf_key_sql("value") if hashed else "value"
+    con.register("_cf_tf_frozen", frozen)
+    try:
+        return con.execute(f"""
+            WITH present AS (SELECT DISTINCT {column} AS value FROM {tables[0]} WHERE {column} IS NOT NULL
+                             UNION SELECT DISTINCT {column} FROM {tables[1]} WHERE {column} IS NOT NULL)
+            SELECT value AS {column}, tf AS tf_{column}
+            FROM present JOIN _cf_tf_frozen f ON f.key = {key} ORDER BY 1
+        """).df()
+    finally:
+        con.unregister("_cf_tf_frozen")

@@ -16,8 +16,17 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker, SettingsCreator
 
-from matching.model_settings import DETERMINISTIC_RULES, TRAINING_BLOCKING_RULES, settings_creator
-from matching.person_views import EH_MODEL_INPUT, SOURCE_MODEL_INPUT, build_person_views, restrict_source_model_input
+from matching.model_settings import (
+    DETERMINISTIC_RULES,
+    TRAINING_BLOCKING_RULES,
+    settings_creator,
+)
+from matching.person_views import (
+    EH_MODEL_INPUT,
+    SOURCE_MODEL_INPUT,
+    build_person_views,
+    restrict_source_model_input,
+)
 from matching.udfs import register_udfs
 from settings import Settings
 
@@ -25,7 +34,16 @@ MODEL_VERSION_KEY = "model_version"
 # Term frequencies frozen at training ({column: {value: frequency}}), so a pair's score depends on the two
 # records and the model only, never on who else is in this month's data: that is what lets match_month reuse
 # scores from earlier months. A value the training data never saw gets no adjustment (Splink's rule).
+# The keys are hashed (TF_KEY_SQL): a model file must not carry the town's names in clear.
 TERM_FREQUENCIES_KEY = "term_frequencies"
+TF_KEYS_HASHED = "term_frequency_keys"
+# Per source, the auto-match and clerical thresholds chosen at training from estimated precision (calibration.py).
+THRESHOLDS_KEY = "thresholds"   # "sha256-16": keys are TF_KEY_SQL of the value; absent: values in clear
+
+
+def tf_key_sql(value: str) -> str:
+    """SQL for the key a term-frequency table stores for `value` (an SQL expression): a hash, never the name."""
+    return f"left(sha256('cfam-tf|' || {value}), 16)"
 
 
 def estimate_model(con: duckdb.DuckDBPyConnection, left_table: str, right_table: str, creator: SettingsCreator, *,
@@ -43,25 +61,30 @@ def estimate_model(con: duckdb.DuckDBPyConnection, left_table: str, right_table:
         for rule in em_blocking_rules:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         model = _with_floor(linker.misc.save_model_to_json())
-        return {**model, TERM_FREQUENCIES_KEY: _term_frequencies(linker, model)}
+        return {**model, TERM_FREQUENCIES_KEY: _term_frequencies(con, linker, model), TF_KEYS_HASHED: "sha256-16"}
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
 
 
-def _term_frequencies(linker: Linker, model: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """Splink's own term frequency tables of the training data, for every column the model adjusts on."""
+def _term_frequencies(con: duckdb.DuckDBPyConnection, linker: Linker,
+                      model: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Splink's own term frequency tables of the training data, for every column the model adjusts on, keyed
+    by the hash of each value (tf_key_sql)."""
     columns = sorted({level["tf_adjustment_column"] for comparison in model["comparisons"]
                       for level in comparison["comparison_levels"] if level.get("tf_adjustment_column")})
     frozen = {}
     for column in columns:
-        table = linker.table_management.compute_tf_table(column).as_pandas_dataframe()
-        frozen[column] = {str(value): float(tf) for value, tf in zip(table[column], table[f"tf_{column}"], strict=True)}
+        table = linker.table_management.compute_tf_table(column)
+        rows = con.execute(f"""SELECT {tf_key_sql(column)} AS key, tf_{column} AS tf FROM {table.physical_name}
+                               WHERE {column} IS NOT NULL ORDER BY key""").fetchall()
+        frozen[column] = {key: float(tf) for key, tf in rows}
     return frozen
 
 
 def splink_settings(model: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, float]] | None]:
     """(the settings dict Splink takes, the frozen term frequencies or None for a model saved without them)."""
-    settings = {key: value for key, value in model.items() if key not in (MODEL_VERSION_KEY, TERM_FREQUENCIES_KEY)}
+    settings = {key: value for key, value in model.items()
+                if key not in (MODEL_VERSION_KEY, TERM_FREQUENCIES_KEY, TF_KEYS_HASHED, THRESHOLDS_KEY)}
     return settings, model.get(TERM_FREQUENCIES_KEY)
 
 
@@ -91,12 +114,29 @@ def train_model(con: duckdb.DuckDBPyConnection, month: str, out_dir: Path, setti
     build_person_views(con, month)
     restrict_source_model_input(con, None)
     model = estimate_model(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, settings_creator())
+    model[THRESHOLDS_KEY] = calibrated_thresholds(con, model)
     version, model = versioned_model(model)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{version}.json"
     path.write_text(json.dumps(model, indent=2, sort_keys=True), encoding="utf-8")
     return path
+
+
+def calibrated_thresholds(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per-source thresholds from the model's estimated precision on the people it was trained on (the ones
+    the exact pass leaves to it), as match_month would score them."""
+    from matching.calibration import as_model_entry, calibrate
+    from matching.exact import EXACT_MATCHES, find_exact_matches
+    from matching.predict import score_pairs
+
+    find_exact_matches(con)
+    restrict_source_model_input(con, EXACT_MATCHES)
+    pairs, _ = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, 0.0001)
+    sources = con.execute("SELECT unique_id AS unique_id_r, source_dataset AS source FROM cf_source_people").df()
+    best = (pairs.sort_values("match_weight", ascending=False).drop_duplicates("unique_id_r")
+            .merge(sources, on="unique_id_r"))
+    return as_model_entry(calibrate(best[["source", "match_probability"]]))
 
 
 def load_model(path: Path) -> tuple[str, dict[str, Any]]:

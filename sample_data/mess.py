@@ -20,10 +20,12 @@ from sample_data._util import NA, days_in_month, from_ymd, person_hash, unit, ym
 from sample_data.options import SourceMess
 from sample_data.places import ADDRESS_VARIANTS, SOURCE_ADDRESS_STYLE, valid_postcode
 from sample_data.town import Town
+from sample_data.variants import variants_for
 
 # kinds that stick to a person; the rest are per row
-PERSON_KINDS = ("surname_changed", "transliterated", "hyphen_variant", "apostrophe_variant", "nickname",
-                "initial_only", "typo", "extra_spaces", "name_case", "dob_missing", "dob_swapped", "dob_off",
+PERSON_KINDS = ("surname_changed", "transliterated", "hyphen_variant", "apostrophe_variant", "middle_as_forename",
+                "nickname", "initial_only", "names_swapped", "dob_missing_child", "typo", "extra_spaces", "name_case",
+                "dob_missing", "dob_swapped", "dob_off",
                 "moved_address", "address_variant", "postcode_invalid", "postcode_lower", "postcode_nospace",
                 "missing_id")
 EH_LINE1_VARIANTS = ("line1_abbrev", "flat_after", "comma_number", "slash_abbrev", "flat_after_abbrev_upper")
@@ -69,6 +71,9 @@ class Messer:
         self.encoding = encoding
         people = town.people
         self._prev_surname = people["prev_surname"].to_numpy()
+        self._middle_names = people["middle_names"].to_numpy()
+        self._household = people["household"].to_numpy()
+        self._is_child = (people["slot"] == "child").to_numpy()
 
     # -- helpers -------------------------------------------------------------------------------------------
 
@@ -126,7 +131,12 @@ class Messer:
         record("apostrophe_variant", sel)
 
         if self.shape.nickname:
-            options = [nm.nicknames_for(f) for f in fore]
+            # someone who goes by their middle name: the register has it as a middle name, this system as the forename
+            middle = np.array([m.split(" ")[0] if m else "" for m in self._middle_names[persons]], dtype=object)
+            sel = self._chosen("middle_as_forename", persons, middle != "")
+            fore[sel] = middle[sel]
+            record("middle_as_forename", sel)
+            options = [variants_for(f) for f in fore]
             sel = self._chosen("nickname", persons, np.array([bool(o) for o in options]))
             salt = self._salt("nickname", persons)
             for i in np.flatnonzero(sel).tolist():
@@ -136,6 +146,9 @@ class Messer:
             salt = self._salt("initial_only", persons)
             fore[sel] = [f[0] + ("." if k % 3 == 0 else "") for f, k in zip(fore[sel], salt[sel].tolist(), strict=True)]
             record("initial_only", sel)
+            sel = self._chosen("names_swapped", persons, np.ones(n, bool))
+            fore[sel], sur[sel] = sur[sel], fore[sel].copy()
+            record("names_swapped", sel)
 
         sel = self._chosen("typo", persons, np.ones(n, bool))
         salt = self._salt("typo", persons)
@@ -189,6 +202,9 @@ class Messer:
         present = dob != NA
         missing = self._chosen("dob_missing", persons, present)
         dob[missing] = NA
+        child_missing = self._chosen("dob_missing_child", persons, present & ~missing & self._is_child[persons])
+        dob[child_missing] = NA
+        missing |= child_missing
         y, m, d = ymd(dob)
         swappable = present & ~missing & (d <= 12) & (m <= 12) & (d != m)
         swapped = self._chosen("dob_swapped", persons, swappable)
@@ -208,7 +224,9 @@ class Messer:
             nd = np.where((part == 0) & (nd == dd), dd - 1, nd)
             dob[off] = from_ymd(ny, nm_, nd)
         frame["date_of_birth"] = dob
-        for kind, mask in (("dob_missing", missing), ("dob_swapped", swapped), ("dob_off", off)):
+        missing &= ~child_missing
+        for kind, mask in (("dob_missing", missing), ("dob_missing_child", child_missing), ("dob_swapped", swapped),
+                           ("dob_off", off)):
             if mask.any():
                 out.append((np.flatnonzero(mask), kind))
         return out
@@ -219,7 +237,8 @@ class Messer:
         prop = frame["_prop"].to_numpy().astype(np.int64).copy()
         prev = frame["_prev_prop"].to_numpy().astype(np.int64)
         postcode = frame["postcode"].to_numpy(dtype=object).copy()
-        moved = self._chosen("moved_address", persons, prev >= 0)
+        # drawn per household: a system updates a family's address for all its members or for none
+        moved = self._chosen("moved_address", self._household[persons], prev >= 0)
         if moved.any():
             prop[moved] = prev[moved]
             address[moved] = props.render(self.shape.address_style)[prop[moved]]

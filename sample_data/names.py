@@ -8,7 +8,7 @@ with gender are (male, female married, female unmarried) triples.
 from __future__ import annotations
 
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -198,29 +198,6 @@ SIMILAR_FORENAMES = {
           ("Mia", "Maya"), ("Isla", "Isabella"), ("Amelia", "Amber"), ("Holly", "Hollie")],
 }
 
-# Curated everyday nicknames; a pair is used only when the `nicknames` package also lists it.
-COMMON_NICKNAMES = {
-    "william": ["bill", "will", "billy"], "katherine": ["kate", "kathy", "katie"],
-    "catherine": ["kate", "cathy", "katie"], "thomas": ["tom", "tommy"], "margaret": ["peggy", "maggie", "meg"],
-    "elizabeth": ["liz", "beth", "lizzie", "betty"], "robert": ["bob", "rob", "bobby"],
-    "richard": ["rich", "rick", "dick"], "michael": ["mike", "mick", "mickey"], "james": ["jim", "jimmy", "jamie"],
-    "christopher": ["chris"], "matthew": ["matt"], "daniel": ["dan", "danny"], "andrew": ["andy", "drew"],
-    "anthony": ["tony"], "joseph": ["joe", "joey"], "jonathan": ["jon", "jonny"], "nicholas": ["nick", "nicky"],
-    "alexander": ["alex", "sandy"], "benjamin": ["ben", "benny"], "samuel": ["sam", "sammy"],
-    "stephen": ["steve"], "edward": ["ed", "eddie", "ted"], "peter": ["pete"], "david": ["dave", "davy"],
-    "jennifer": ["jenny", "jen"], "rebecca": ["becky", "becca"], "samantha": ["sam", "sammy"],
-    "victoria": ["vicky", "tori"], "stephanie": ["steph"], "jessica": ["jess", "jessie"],
-    "abigail": ["abby", "abbie"], "charlotte": ["lottie", "charlie"], "susan": ["sue", "susie"],
-    "patricia": ["pat", "patty", "trish"], "deborah": ["debbie", "deb"], "christine": ["chris", "tina"],
-    "jacqueline": ["jackie"], "kimberley": ["kim"], "natalie": ["nat"], "amanda": ["mandy"],
-    "isabella": ["bella", "izzy"], "amelia": ["millie", "amy"], "joshua": ["josh"], "frederick": ["fred", "freddie"],
-    "kenneth": ["ken", "kenny"], "terence": ["terry"], "raymond": ["ray"], "gerald": ["gerry"],
-    "timothy": ["tim"], "philip": ["phil"], "harold": ["harry"], "dorothy": ["dot", "dotty"],
-    "sophia": ["sophie"], "florence": ["flo"], "harriet": ["hattie"], "joanne": ["jo"], "nicola": ["nicky"],
-    "danielle": ["dani"], "matthias": ["matt"],
-}
-
-
 def weights_to_p(items: list) -> tuple[np.ndarray, np.ndarray]:
     """(values as an object array, probabilities)."""
     values = np.empty(len(items), dtype=object)
@@ -260,26 +237,6 @@ def _encodable(char: str, encoding: str) -> bool:
         return True
     except UnicodeEncodeError:
         return False
-
-
-# --- nicknames ----------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _nicknamer():
-    from nicknames import NickNamer
-
-    return NickNamer()
-
-
-@cache
-def nicknames_for(forename: str) -> tuple[str, ...]:
-    """Everyday nicknames of a forename that the `nicknames` package confirms, title case; () if none."""
-    key = forename.strip().lower()
-    curated = COMMON_NICKNAMES.get(key)
-    if not curated:
-        return ()
-    known = _nicknamer().nicknames_of(key)
-    return tuple(name.title() for name in curated if name in known)
 
 
 # --- practitioners --------------------------------------------------------------------------------------

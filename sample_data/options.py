@@ -19,8 +19,12 @@ class SourceMess:
     have an everyday nickname, `hyphen_variant` only to hyphenated surnames, `apostrophe_variant` only to
     surnames with an apostrophe, `surname_changed` only to people with a previous surname, `transliterated`
     only to names with letters beyond ASCII, `dob_swapped` only to dates whose day and month are both 12 or
-    less and differ, `moved_address` only to people whose family has moved. Kinds a source cannot have
-    (a nickname in the register, missing sessions in a police extract) are ignored.
+    less and differ, `moved_address` only to people whose family has moved (drawn per household: a system
+    updates a family's address for all its members or none), `names_swapped` (forename and surname written
+    the wrong way round) to anyone, `middle_as_forename` only to people with a middle name (they go by it),
+    `dob_missing_child` only to children (a landlord often holds no date of birth for them). Kinds a source
+    cannot have (a nickname in the register, missing sessions in a police extract) are ignored. Nicknames and
+    transliterations come from the generator's own lists (sample_data/variants.py), not the matcher's.
     """
 
     name_case: float = 0.04
@@ -41,6 +45,9 @@ class SourceMess:
     address_variant: float = 0.05
     moved_address: float = 0.25
     missing_id: float = 0.03
+    names_swapped: float = 0.005
+    middle_as_forename: float = 0.02
+    dob_missing_child: float = 0.0
     duplicate_row: float = 0.01
     bad_date: float = 0.003
     missing_key: float = 0.003
@@ -72,7 +79,7 @@ class MessRates:
     school_attendance: SourceMess = field(default_factory=lambda: SourceMess(dob_missing=0.005))
     police: SourceMess = field(default_factory=SourceMess)
     dwp: SourceMess = field(default_factory=SourceMess)
-    cross_keys_homes: SourceMess = field(default_factory=SourceMess)
+    cross_keys_homes: SourceMess = field(default_factory=lambda: SourceMess(dob_missing_child=0.15))
 
     @classmethod
     def none(cls) -> MessRates:

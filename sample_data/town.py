@@ -14,8 +14,15 @@ import pandas as pd
 
 from sample_data import names as nm
 from sample_data._util import NA, month_end_day, month_start_day, shift_month, stream
-from sample_data.ids import make_ninos, make_pnc_ids, make_upns, prefixed, unique_numbers
+from sample_data.ids import (
+    make_ninos,
+    make_pnc_ids,
+    make_upns,
+    prefixed,
+    unique_numbers,
+)
 from sample_data.places import SOURCE_ADDRESS_STYLE, Properties, build_properties
+from sample_data.variants import variants_for
 
 PROBLEMS = ("crime", "school", "csc", "work", "debt", "da", "health")
 # chance a household has each problem: Early Help families vs the rest of the town
@@ -260,7 +267,7 @@ def _people(rng: np.random.Generator, hh: pd.DataFrame, ref: int) -> pd.DataFram
     prev_surname = np.where(prev_surname == surname, "", prev_surname)
     known_as = np.where((prev_surname != "") & (rng.random(n) < 0.6), prev_surname, "").astype(object)
     alias = (known_as == "") & (rng.random(n) < 0.03)
-    alias_names = np.array([(nm.nicknames_for(f) or ("",))[0] for f in forename[alias]], dtype=object)
+    alias_names = np.array([(variants_for(f) or ("",))[0] for f in forename[alias]], dtype=object)
     known_as[np.flatnonzero(alias)] = alias_names
 
     role = np.where(slot == "parent", "parent_carer", np.where(slot == "child", "child", "other_adult"))

@@ -167,3 +167,6 @@ CREATE TABLE IF NOT EXISTS matching.review_decisions (
     decided_by VARCHAR NOT NULL,
     decided_on DATE NOT NULL
 );
+-- Matching (issue 10): why a pair was matched or held back, for the analyst (family evidence, a tie broken,
+-- a conflicting field); never personal data.
+ALTER TABLE matching.matches ADD COLUMN IF NOT EXISTS reason VARCHAR;

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import matching
-from matching.evaluate import load_landing, read_truth
+from benchmarks.evaluate import load_landing, read_truth
 from sample_data import generate
 from settings import Settings, months_between
 from warehouse import connect

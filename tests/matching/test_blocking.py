@@ -1,8 +1,13 @@
 """Blocking: the rules keep (almost) every true pair while comparing a small share of all pairs."""
 
-from matching.evaluate import true_pairs
+from benchmarks.evaluate import true_pairs
 from matching.model_settings import PREDICTION_BLOCKING_RULES
-from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE, SOURCE_ROWS, build_person_views
+from matching.person_views import (
+    EH_PEOPLE,
+    SOURCE_PEOPLE,
+    SOURCE_ROWS,
+    build_person_views,
+)
 
 from .conftest import LAST_MONTH
 

@@ -2,8 +2,13 @@
 
 import duckdb
 
-from matching.evaluate import f1
-from matching.febrl import FEBRL_EM_BLOCKING_RULES, FEBRL_EXTRA_BLOCKING_RULES, FEBRL_TABLES, load_febrl_people
+from benchmarks.evaluate import f1
+from benchmarks.febrl import (
+    FEBRL_EM_BLOCKING_RULES,
+    FEBRL_EXTRA_BLOCKING_RULES,
+    FEBRL_TABLES,
+    load_febrl_people,
+)
 from matching.model_settings import settings_creator
 from matching.predict import score_pairs
 from matching.train import estimate_model

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from matching.evaluate import true_pairs
+from benchmarks.evaluate import true_pairs
 from matching.person_views import SOURCE_ROWS
 
 from .conftest import LAST_MONTH

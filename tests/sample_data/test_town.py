@@ -84,8 +84,8 @@ def test_partner_names_written_differently(messy_town):
         frame.start_date, format="%d-%b-%y", errors="coerce").dt.strftime("%Y-%m-%d")
     row = frame.set_index("_key").loc[nick.row_key.iloc[0]]
     row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
-    from sample_data.names import nicknames_for
-    assert row.forename.strip().title() in nicknames_for(people.loc[nick.town_person_id.iloc[0], "forename"]) \
+    from sample_data.variants import variants_for
+    assert row.forename.strip().title() in variants_for(people.loc[nick.town_person_id.iloc[0], "forename"]) \
         or row.forename.strip().upper() != people.loc[nick.town_person_id.iloc[0], "forename"].upper()
     changed = messy[(messy.kind == "surname_changed") & (messy.expected == "load")]
     assert changed.row_key.isin(links.row_key).all()

@@ -22,6 +22,7 @@ def load_febrl_people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    nullif(upper(trim(given_name)), '') AS forename_std,
                    [upper(trim(given_name))] AS forename_formal,
                    nullif(upper(trim(surname)), '') AS surname_std, CAST(NULL AS VARCHAR) AS surname_alt,
+                   CAST(NULL AS VARCHAR[]) AS other_forenames,
                    CAST(try_strptime(trim(date_of_birth), '%Y%m%d') AS DATE) AS dob, CAST(NULL AS VARCHAR) AS gender,
                    nullif(trim(postcode), '') AS postcode_std,
                    nullif(upper(concat_ws(' ', trim(street_number), trim(address_1), trim(address_2), trim(suburb))), '')

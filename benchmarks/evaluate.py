@@ -1,4 +1,4 @@
-"""Precision and recall of a month's matches against the sample data's ground truth (tests and benchmark only)."""
+"""Precision and recall of a month's matches against the sample data's ground truth (tests and benchmark only; not in the run path)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,10 @@ def hard_negative_matches(matches: pd.DataFrame, links: pd.DataFrame, hard_negat
 
 def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, months: list[str]) -> None:
     """Stage every extract in landing/<month>/ into the warehouse, as the pipeline's loaders would."""
-    from sources import find_extract, load_extract  # sources is only needed where sample data is loaded
+    from sources import (  # sources is only needed where sample data is loaded
+        find_extract,
+        load_extract,
+    )
     from warehouse import replace_month
 
     for month in months:

@@ -1,0 +1,1 @@
+"""Benchmark and evaluation code: never imported by the pipeline (recordlinkage is a dev-only dependency)."""
