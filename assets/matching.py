@@ -14,6 +14,7 @@ from matching.quality_report import (
     match_rate_changes,
 )
 from matching.review import queue_rows, read_reviews, review_context, review_sheet
+from matching.model_in_force import ModelChoiceError, ModelInForce, model_in_force
 from matching.train import load_model
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
@@ -28,10 +29,12 @@ MATCHES_KEY = dg.AssetKey(["matching", "matches"])
 MATCH_RATE_CHECK = "match_rate_steady"
 
 
-def current_model(paths: DataDir) -> Path:
-    """The newest model trained for this council, else the model shipped with the project."""
-    trained = sorted(paths.models.glob("person-model-*.json"))
-    return trained[-1] if trained else matching.SHIPPED_MODEL
+def current_model(paths: DataDir, settings: Settings) -> ModelInForce:
+    """The model in force: the setting `matching.model`, else the one `models/CURRENT` names, else the shipped one."""
+    try:
+        return model_in_force(paths.models, settings.matching.model)
+    except ModelChoiceError as error:
+        raise dg.Failure(description=str(error)) from None
 
 
 @dg.asset(
@@ -74,7 +77,8 @@ def person_model(cfam: CfamStore) -> dg.MaterializeResult:
 def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
     month = parse_month(context.partition_key)
     settings = cfam.settings()
-    model_path = current_model(cfam.paths)
+    chosen = current_model(cfam.paths, settings)
+    model_path = chosen.path
     version, model = load_model(model_path)
     out = cfam.paths.output(month)
     with cfam.warehouse() as con:
@@ -96,7 +100,7 @@ def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materializ
         "review_files_read": reviews.files_read, "review_files_refused": reviews.files_refused,
         "match_quality": dg.MetadataValue.path(str(out / "match_quality.html")),
         "clerical_review": dg.MetadataValue.path(str(out / "clerical_review.xlsx")),
-        "model": version, **result.stats,
+        "model": version, "model_chosen_by": chosen.chosen_by, **result.stats,
     })
 
 

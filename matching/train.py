@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker, SettingsCreator
 
+from matching.model_in_force import point_at
 from matching.model_settings import (
     DETERMINISTIC_RULES,
     TRAINING_BLOCKING_RULES,
@@ -120,6 +121,7 @@ def train_model(con: duckdb.DuckDBPyConnection, month: str, out_dir: Path, setti
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{version}.json"
     path.write_text(json.dumps(model, indent=2, sort_keys=True), encoding="utf-8")
+    point_at(out_dir, path)   # the model just trained is the one in force from the next run
     return path
 
 

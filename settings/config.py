@@ -26,6 +26,9 @@ class MatchingSettings(_Strict):
     household_address_similarity: float = Field(90, ge=0, le=100)
     # The match-rate check warns when a source's share of rows matched moves more than this from last month.
     max_match_rate_change: float = Field(0.1, gt=0, le=1)
+    # The model in force: a file name in <data>/models, or `shipped`; unset: the one models/CURRENT names
+    # (training rewrites it), else the shipped model.
+    model: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchingSettings:
