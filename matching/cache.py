@@ -26,26 +26,6 @@ from matching.predict import score_pairs
 _FIELDS = [column for column in PERSON_COLUMNS if column not in ("unique_id", "source_dataset")]
 _EH, _SOURCE = "register", "extracts"
 
-DDL = """
-CREATE TABLE IF NOT EXISTS matching.scored_people (
-    cache_key VARCHAR NOT NULL,      -- model version | lowest probability kept
-    side VARCHAR NOT NULL,           -- register | extracts
-    person_id VARCHAR NOT NULL,      -- Early Help person_id, or the source person's unique_id
-    record_hash VARCHAR NOT NULL     -- md5 of the comparison fields
-);
-CREATE TABLE IF NOT EXISTS matching.scored_pairs (
-    cache_key VARCHAR NOT NULL,
-    eh_person_id VARCHAR NOT NULL,
-    eh_record_hash VARCHAR NOT NULL,
-    unique_id VARCHAR NOT NULL,
-    source_record_hash VARCHAR NOT NULL,
-    match_weight DOUBLE,
-    match_probability DOUBLE,
-    comparison_weights DOUBLE[]      -- mw_<comparison> in the model's comparison order
-);
-"""
-
-
 def _hashed(con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
     fields = ", ".join(_FIELDS)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
@@ -56,7 +36,6 @@ def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table
                      cache_key: str, threshold: float) -> tuple[pd.DataFrame, dict[str, int]]:
     """score_pairs(eh_table, source_table) with scores reused from earlier runs; and counts of the work done."""
     weights = [f"mw_{comparison['output_column_name']}" for comparison in model["comparisons"]]
-    con.execute(DDL).fetchall()
     _hashed(con, eh_table, "cf_eh_hashed")
     _hashed(con, source_table, "cf_source_hashed")
     for name, side, hashed in (("cf_eh_new", _EH, "cf_eh_hashed"), ("cf_source_new", _SOURCE, "cf_source_hashed")):

@@ -15,7 +15,6 @@ import duckdb
 import pandas as pd
 
 from programme.plan import OutcomesPlan
-from programme.tables import ensure_tables
 from settings import parse_month
 
 CLAIM_COLUMNS = ["family_id", "attachment_date", "result_route", "result_date", "amount_gbp", "plan_version",
@@ -41,12 +40,11 @@ def plan_version(plan: OutcomesPlan) -> str:
 
 def model_version(con: duckdb.DuckDBPyConnection, month: str) -> str | None:
     """The matching model version behind the month's matches (None when the month has none)."""
-    return con.execute("SELECT max(model_version) FROM matching.matches WHERE month = ?", [month]).fetchone()[0]
+    return con.execute("SELECT max(model_version) FROM matching.matches WHERE month = ?", [month]).fetchall()[0][0]
 
 
 def claimed_before(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, str]:
     """family_id → claim month, for the ledger's months before `month`: these families have left the programme."""
-    ensure_tables(con)
     rows = con.execute("SELECT family_id, month FROM programme.claims WHERE month < ? ORDER BY family_id",
                        [parse_month(month)]).fetchall()
     return dict(rows)
@@ -59,13 +57,12 @@ def decide_claims(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan
     claimed in earlier months; within a month families are taken in family_id order, so the split is stable.
     """
     month = parse_month(month)
-    ensure_tables(con)
     money = plan.money
     results = con.execute("""
         SELECT r.family_id, r.attachment_date, r.result_route, r.result_date FROM programme.results r
         WHERE r.month = $m AND r.family_id NOT IN (SELECT family_id FROM programme.claims WHERE month < $m)
         ORDER BY r.family_id""", {"m": month}).df()
-    already = con.execute("SELECT count(*) FROM programme.claims WHERE month < ?", [month]).fetchone()[0]
+    already = con.execute("SELECT count(*) FROM programme.claims WHERE month < ?", [month]).fetchall()[0][0]
     after_end = pd.to_datetime(results["result_date"]).dt.date > money.programme_end
     in_time = results[~after_end]
     room = max(0, money.commitment_families - already)
@@ -87,7 +84,6 @@ def record_claims(con: duckdb.DuckDBPyConnection, decided: MonthClaims, run_id: 
     as they are (with the run that first wrote them). A family in the ledger in another month is refused.
     """
     month = decided.month
-    ensure_tables(con)
     con.register("pg_new_claims", decided.claims)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -116,7 +112,6 @@ def record_claims(con: duckdb.DuckDBPyConnection, decided: MonthClaims, run_id: 
 
 def families_claimed_twice(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Families the ledger holds in more than one row (always empty unless the ledger was edited by hand)."""
-    ensure_tables(con)
     rows = con.execute("SELECT family_id FROM programme.claims GROUP BY family_id HAVING count(*) > 1 "
                        "ORDER BY family_id").fetchall()
     return [row[0] for row in rows]
@@ -124,7 +119,6 @@ def families_claimed_twice(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def ledger(con: duckdb.DuckDBPyConnection, through: str | None = None) -> pd.DataFrame:
     """The ledger's rows (up to and including the month `through`), by month and family."""
-    ensure_tables(con)
     return con.execute("SELECT * FROM programme.claims WHERE $through IS NULL OR month <= $through "
                        "ORDER BY month, family_id", {"through": through}).df()
 

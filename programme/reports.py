@@ -10,7 +10,6 @@ import pandas as pd
 
 from programme.family import Run
 from programme.plan import OutcomesPlan
-from programme.tables import ensure_tables
 from settings import month_end, months_between, parse_month
 
 PROBLEM_NAMES = {1: "crime/ASB", 2: "school", 3: "children who need help", 4: "worklessness/financial exclusion",
@@ -68,7 +67,6 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPl
     (with the money), with the cumulative figures and targets, as recorded by the run of `month` (results and
     claims: by every run up to it)."""
     month = parse_month(month)
-    ensure_tables(con)
     events = con.execute("""
         SELECT strftime(first_eligible_date, '%Y-%m') AS month, 'identified' AS kind, count(*) AS n
         FROM programme.eligibility_history WHERE month = $m AND first_eligible_date IS NOT NULL GROUP BY ALL
@@ -149,10 +147,10 @@ def _by_problem(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """Per problem: families eligible this month with it, families attached with it at attachment."""
     counts = con.execute(f"""
         SELECT {', '.join(f"count(*) FILTER (h.eligible AND h.problem_{n}) AS e{n}" for n in range(1, 7))}
-        FROM programme.eligibility_history h WHERE h.month = $m""", {"m": month}).fetchone()
+        FROM programme.eligibility_history h WHERE h.month = $m""", {"m": month}).fetchall()[0]
     attached = con.execute(f"""
         SELECT {', '.join(f"count(*) FILTER (problem_{n}) AS a{n}" for n in range(1, 7))}
-        FROM programme.attachments WHERE month = $m""", {"m": month}).fetchone()
+        FROM programme.attachments WHERE month = $m""", {"m": month}).fetchall()[0]
     return pd.DataFrame({"problem": [f"{n} {PROBLEM_NAMES[n]}" for n in range(1, 7)],
                          "eligible families this month": [int(v or 0) for v in counts],
                          "attached families with it at attachment": [int(v or 0) for v in attached]})
@@ -182,7 +180,7 @@ def programme_html(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPla
     money = plan.money
     last = figures.iloc[-1]
     eligible_now = int(con.execute("SELECT count(*) FILTER (eligible) FROM programme.eligibility_history "
-                                   "WHERE month = ?", [month]).fetchone()[0])
+                                   "WHERE month = ?", [month]).fetchall()[0][0])
     drift = con.execute("""SELECT lead_professional, lead_agency, family_id, problem, months_since_attachment,
                                   what_is_missing FROM programme.drift WHERE month = ?
                            ORDER BY lead_professional NULLS LAST, family_id, problem""", [month]).df()

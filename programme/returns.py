@@ -16,7 +16,6 @@ from programme.eligibility import FLAG_COLUMNS
 from programme.plan import OutcomesPlan
 from programme.refs import References
 from programme.reports import PROBLEM_NAMES
-from programme.tables import ensure_tables
 from settings import month_end, parse_month
 
 CLAIM_FILE_COLUMNS = ["la_code", "family_ref", "attachment_date", "problems_at_attachment", "result_route",
@@ -58,7 +57,6 @@ def problem_list(flags: pd.Series) -> str:
 def build_returns(con: duckdb.DuckDBPyConnection, decided: MonthClaims, plan: OutcomesPlan, la_code: str,
                   refs: References) -> Returns:
     month = parse_month(decided.month)
-    ensure_tables(con)
     to_date = ledger(con, through=month)
     this_month = to_date[to_date["month"] == month]
     attachments = con.execute(f"SELECT family_id, attached_month, {', '.join(FLAG_COLUMNS)} FROM programme.attachments "

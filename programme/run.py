@@ -18,7 +18,6 @@ from programme.indicators import build_evidence
 from programme.plan import OutcomesPlan
 from programme.progress import build_progress
 from programme.reports import drift_frame, employment_rag_frame
-from programme.tables import ensure_tables
 from settings import parse_month
 from warehouse import replace_month
 
@@ -51,7 +50,6 @@ def run_month(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPlan,
     """Apply the plan as of the last day of `month`. `claimed` maps family_id → claim month (from the claims
     ledger): a family claimed in an earlier month has left the programme and gets no progress rows."""
     run = Run(con, parse_month(month), plan)
-    ensure_tables(con)
     if not prepare(run):
         _persist(run, *(pd.DataFrame() for _ in range(6)))
         return _empty_result()

@@ -12,6 +12,7 @@ import pandas as pd
 import xlsxwriter
 
 from sample_data._util import EPOCH, NA, ymd
+from sample_data.names import fit_encoding
 from sample_data.options import SourceFormat
 
 MONTH_ABBR = np.array("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), dtype=object)
@@ -85,6 +86,8 @@ def cells(frame: pd.DataFrame, columns: tuple[str, ...], date_columns: tuple[str
 def write_file(path: Path, table: pd.DataFrame, fmt: SourceFormat, stamp: date) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt.file == "csv":
+        if not fmt.encoding.lower().startswith("utf"):   # a system that cannot store a character drops its accent
+            table = table.map(lambda cell: fit_encoding(cell, fmt.encoding) if isinstance(cell, str) else cell)
         buffer = io.StringIO()
         table.to_csv(buffer, index=False, lineterminator=fmt.line_terminator)
         data = buffer.getvalue().encode(fmt.encoding)

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse.migrations import migrate
+
 ENCRYPTION_KEY_VARIABLE = "CFAM_ENCRYPTION_KEY"
 CATALOG = "cfam"
 
@@ -47,6 +49,7 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
             if file.exists():
                 os.chmod(file, 0o600)
     con.execute(schema_sql())
+    migrate(con)
     return con
 
 

@@ -1,4 +1,6 @@
 -- The Connecting Families warehouse: one DuckDB file, one schema per layer.
+-- Changing a table that exists: add a migration to warehouse/migrations.py (a new table needs only its
+-- CREATE here).
 -- Every month-scoped table carries `month` (YYYY-MM, the landing month or the run's month) so a month
 -- is replaced as a whole, in one transaction, and a re-run leaves identical tables.
 -- Dates are DATE; text is trimmed VARCHAR; blank cells are NULL.
@@ -125,7 +127,9 @@ CREATE TABLE IF NOT EXISTS matching.matches (
     match_weight DOUBLE,
     decision VARCHAR NOT NULL,   -- auto_match | clerical_review | clerical_accept | clerical_reject | household_candidate
     method VARCHAR NOT NULL,     -- exact_id | probabilistic | clerical
-    model_version VARCHAR
+    model_version VARCHAR,
+    reason VARCHAR               -- why a pair was matched or held back (family evidence, a tie broken, a
+                                 -- conflicting field), in plain words; never personal data
 );
 
 -- The claims ledger (contracts/outcomes-plan.md, Claims): one row per family ever claimed. Append-only: a run
@@ -167,6 +171,69 @@ CREATE TABLE IF NOT EXISTS matching.review_decisions (
     decided_by VARCHAR NOT NULL,
     decided_on DATE NOT NULL
 );
--- Matching (issue 10): why a pair was matched or held back, for the analyst (family evidence, a tie broken,
--- a conflicting field); never personal data.
-ALTER TABLE matching.matches ADD COLUMN IF NOT EXISTS reason VARCHAR;
+
+-- The programme's own tables (programme/): what later months need. Every run replaces its month's rows.
+CREATE TABLE IF NOT EXISTS programme.attachments (
+    month VARCHAR NOT NULL,               -- the run month that recorded the row
+    family_id VARCHAR NOT NULL,
+    attachment_date DATE NOT NULL,        -- the last day of the first month at whose end every condition held
+    attached_month VARCHAR NOT NULL,      -- the month first attached (YYYY-MM)
+    problem_1 BOOLEAN NOT NULL, problem_2 BOOLEAN NOT NULL, problem_3 BOOLEAN NOT NULL, problem_4 BOOLEAN NOT NULL, problem_5 BOOLEAN NOT NULL, problem_6 BOOLEAN NOT NULL,                      -- the problems at attachment
+    problems_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme.eligibility_history (
+    month VARCHAR NOT NULL,               -- the run month; as_of is its last day
+    family_id VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    problem_1 BOOLEAN NOT NULL, problem_2 BOOLEAN NOT NULL, problem_3 BOOLEAN NOT NULL, problem_4 BOOLEAN NOT NULL, problem_5 BOOLEAN NOT NULL, problem_6 BOOLEAN NOT NULL,
+    problems_count INTEGER NOT NULL,
+    eligible BOOLEAN NOT NULL,
+    first_eligible_date DATE              -- the first month end the family was eligible, as known this month
+);
+CREATE TABLE IF NOT EXISTS programme.results (
+    month VARCHAR NOT NULL,               -- the run month in which the result held
+    family_id VARCHAR NOT NULL,
+    attachment_date DATE NOT NULL,
+    result_route VARCHAR NOT NULL,        -- significant_sustained_progress | continuous_employment
+    result_date DATE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme.progress (
+    month VARCHAR NOT NULL,               -- the run month; one row per attached family and assessed problem
+    family_id VARCHAR NOT NULL,
+    problem INTEGER NOT NULL,
+    at_attachment BOOLEAN NOT NULL,
+    progress BOOLEAN NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme.drift (
+    month VARCHAR NOT NULL,               -- the run month: drift_<month>.csv, for programme.html
+    lead_professional VARCHAR, lead_agency VARCHAR, family_id VARCHAR NOT NULL, problem INTEGER NOT NULL,
+    months_since_attachment INTEGER NOT NULL, what_is_missing VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme.result_evidence (
+    month VARCHAR NOT NULL,               -- the run month; the records behind each result of that month
+    family_id VARCHAR NOT NULL,
+    problem INTEGER,
+    kind VARCHAR NOT NULL,                -- eligibility | progress | employment
+    source VARCHAR NOT NULL,
+    row_key VARCHAR,
+    record_date DATE,
+    detail VARCHAR NOT NULL
+);
+
+-- The score cache (matching/cache.py): scores reused across months under one model version.
+CREATE TABLE IF NOT EXISTS matching.scored_people (
+    cache_key VARCHAR NOT NULL,      -- model version | lowest probability kept
+    side VARCHAR NOT NULL,           -- register | extracts
+    person_id VARCHAR NOT NULL,      -- Early Help person_id, or the source person's unique_id
+    record_hash VARCHAR NOT NULL     -- md5 of the comparison fields
+);
+CREATE TABLE IF NOT EXISTS matching.scored_pairs (
+    cache_key VARCHAR NOT NULL,
+    eh_person_id VARCHAR NOT NULL,
+    eh_record_hash VARCHAR NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    source_record_hash VARCHAR NOT NULL,
+    match_weight DOUBLE,
+    match_probability DOUBLE,
+    comparison_weights DOUBLE[]      -- mw_<comparison> in the model's comparison order
+);

@@ -321,3 +321,17 @@ def test_register_families_over_the_period(town):
     register = pd.concat(read_extract(p) for _, s, p in extract_files(out) if s == "early_help")
     assert set(register.family_id) == set(families.eh_family_id)
     assert np.all(families.problems != "")
+
+
+def test_a_cp1252_extract_holds_names_it_cannot_store_without_their_accents(tmp_path):
+    from datetime import date
+
+    import pandas as pd
+
+    from sample_data.options import SourceFormat
+    from sample_data.writing import write_file
+
+    path = tmp_path / "police.csv"
+    write_file(path, pd.DataFrame({"forename": ["Jonė", "Zoë"], "surname": ["Kazlauskienė", "Brontë"]}),
+               SourceFormat("csv", "cp1252"), date(2015, 1, 31))
+    assert path.read_bytes().decode("cp1252").splitlines()[1:] == ["Jone,Kazlauskiene", "Zoë,Brontë"]
