@@ -9,6 +9,9 @@ import pandas as pd
 from settings import month_end
 from sources.layouts import YES_NO, Layout
 from sources.quarantine import (
+    BORN_BEFORE_1900,
+    BORN_IN_FUTURE,
+    DATE_AFTER_MONTH,
     DUPLICATE_KEY,
     MISSING_KEY_PART,
     MISSING_VALUE,
@@ -35,6 +38,19 @@ def _typed_dates(text: pd.Series, column: str, month: str, date_format: str | No
         future = dates > pd.Timestamp(month_end(month))
         dates = dates.mask(future, dates[future] - pd.DateOffset(years=100))
     return dates
+
+
+EARLIEST_BIRTH = pd.Timestamp("1900-01-01")
+
+
+def _implausible_dates(dates: pd.Series, column: str, layout: Layout, month: str) -> list[Issue]:
+    """Dates no partner can mean: a birth after the extract's month or before 1900, an event after the month."""
+    end = pd.Timestamp(month_end(month))
+    if column == "date_of_birth":
+        return [Issue(dates > end, column, BORN_IN_FUTURE), Issue(dates < EARLIEST_BIRTH, column, BORN_BEFORE_1900)]
+    if column in layout.not_after_month:
+        return [Issue(dates > end, column, DATE_AFTER_MONTH)]
+    return []
 
 
 def _enumeration(text: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
@@ -65,6 +81,7 @@ def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: st
         if column in layout.dates:
             typed[column] = _typed_dates(cells[column], column, month, date_format)
             issues.append(Issue(~blank & typed[column].isna(), column, NOT_A_DATE))
+            issues.extend(_implausible_dates(typed[column], column, layout, month))
         elif column in layout.allowed or column in layout.flags:
             allowed = layout.allowed.get(column) or tuple(YES_NO)
             values = _enumeration(cells[column], allowed)
