@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -41,6 +42,27 @@ class ValidationSettings(_Strict):
     max_quarantine_share: float = Field(0.2, ge=0, le=1)
 
 
+class LoadingSettings(_Strict):
+    """What the co-ordinator decides about the month's landing folder and how long rows are kept."""
+
+    # A month with no landing folder is an error unless every snapshot is to be carried forward
+    # (also `cfam run --carry-forward`, or the run tag `cfam/carry_forward: true` in the UI).
+    carry_forward: bool = False
+    # A snapshot source whose latest extract is older than this many months fails its check.
+    max_snapshot_age_months: int = Field(2, ge=0)
+    # Months of rows kept per source, as each information-sharing agreement requires (e.g. {police: 72});
+    # a source not listed is kept for good. Older months are purged from raw, staging and quarantine at each run.
+    retention_months: dict[Literal["early_help", "school_attendance", "police", "dwp", "cross_keys_homes"],
+                           int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _positive_retention(self) -> LoadingSettings:
+        short = [source for source, months in self.retention_months.items() if months < 1]
+        if short:
+            raise ValueError(f"loading.retention_months must be at least 1 month ({', '.join(short)})")
+        return self
+
+
 class Settings(_Strict):
     la_code: str = "874"  # the council's code in the department's files (Peterborough: 874)
     # Town names dropped from addresses before comparing them ("14 High St, Peterborough" = "14 High Street").
@@ -48,6 +70,7 @@ class Settings(_Strict):
     matching: MatchingSettings = MatchingSettings()
     terms: TermDates = TermDates()
     validation: ValidationSettings = ValidationSettings()
+    loading: LoadingSettings = LoadingSettings()
 
 
 def load_settings(config_dir: Path) -> Settings:

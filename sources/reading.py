@@ -18,7 +18,16 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 
 class ExtractError(ValueError):
-    """A whole extract file cannot be read; the message names the file and the column, never cell values."""
+    """A whole extract file cannot be read.
+
+    The message is one line: the file, the row and the column where there is one, and the reason; never a
+    cell's value. `reason` alone is kept for the load summary.
+    """
+
+    def __init__(self, file: str, reason: str, *, row: int | None = None, column: str | None = None) -> None:
+        self.file, self.reason, self.row, self.column = file, reason, row, column
+        where = [file, *([f"row {row}"] if row is not None else []), *([f"column {column!r}"] if column else [])]
+        super().__init__(f"{', '.join(where)}: {reason}")
 
 
 class ColumnMapping(BaseModel):
@@ -37,10 +46,10 @@ def load_mapping(path: Path | None) -> ColumnMapping:
     try:
         return ColumnMapping.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
     except yaml.YAMLError as error:
-        raise ExtractError(f"{path}: mapping is not valid YAML ({error.__class__.__name__})") from None
+        raise ExtractError(Path(path).name, f"mapping is not valid YAML ({error.__class__.__name__})") from None
     except ValidationError as error:
         fields = ", ".join(".".join(str(part) for part in item["loc"]) for item in error.errors())
-        raise ExtractError(f"{path}: mapping has invalid settings: {fields}") from None
+        raise ExtractError(Path(path).name, f"mapping has invalid settings: {fields}") from None
 
 
 def detect_encoding(data: bytes) -> str:
@@ -56,21 +65,26 @@ def detect_encoding(data: bytes) -> str:
 
 def _decode(path: Path, encoding: str | None) -> str:
     data = path.read_bytes()
+    start = data[:4096]
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or start.count(0) > len(start) // 4:
+        raise ExtractError(path.name, "the file is UTF-16 text; save it as CSV UTF-8 (or Windows-1252)")
     encoding = encoding or detect_encoding(data)
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise ExtractError(f"{path.name}: unknown encoding {encoding!r} in the mapping") from None
+        raise ExtractError(path.name, f"unknown encoding {encoding!r} in the mapping") from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise ExtractError(f"{path.name}: cannot be decoded as {encoding} (byte {error.start})") from None
+        line = data.count(b"\n", 0, error.start)  # 0 = the header, 1 = the first data row
+        where = " (in the header)" if line == 0 else ""
+        raise ExtractError(path.name, f"cannot be decoded as {encoding}{where}", row=line or None) from None
 
 
 def _table(path: Path, rows: list[list[str]]) -> tuple[pd.DataFrame, list[int]]:
     """Header and data rows as a frame, and the row numbers holding text beyond the header's width."""
     if not rows:
-        raise ExtractError(f"{path.name}: the file is empty")
+        raise ExtractError(path.name, "the file is empty")
     header, *body = rows
     width = len(header)
     overlong = [number for number, cells in enumerate(body, start=1) if any(cell.strip() for cell in cells[width:])]
@@ -82,7 +96,7 @@ def _read_csv(path: Path, encoding: str | None) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(_decode(path, encoding), newline="")))
     except csv.Error as error:
-        raise ExtractError(f"{path.name}: not a readable CSV ({error.__class__.__name__})") from None
+        raise ExtractError(path.name, f"not a readable CSV ({error})") from None
 
 
 def _cell_text(value: object) -> str:
@@ -97,7 +111,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several unrelated types for a damaged file
-        raise ExtractError(f"{path.name}: not a readable XLSX workbook ({error.__class__.__name__})") from None
+        raise ExtractError(path.name, f"not an XLSX workbook ({error.__class__.__name__})") from None
     try:
         return [[_cell_text(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
     finally:
@@ -118,7 +132,7 @@ def read_cells(path: Path, mapping: ColumnMapping) -> tuple[pd.DataFrame, list[i
     elif suffix == ".xlsx":
         rows = _read_xlsx(path)  # openpyxl directly: pd.read_excel drops blank rows, shifting row numbers
     else:
-        raise ExtractError(f"{path.name}: not a .csv or .xlsx file")
+        raise ExtractError(path.name, "not a .csv or .xlsx file")
     frame, overlong = _table(path, rows)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row_number")
     frame = frame.apply(lambda column: column.str.strip())
@@ -132,7 +146,7 @@ def _renames(path: Path, headers: list[str], mapping: ColumnMapping) -> dict[str
     for theirs, ours in mapping.columns.items():
         header = by_lower.get(theirs.strip().lower())
         if header is None:
-            raise ExtractError(f"{path.name}: the mapping names column {theirs.strip()!r}, which the file lacks")
+            raise ExtractError(path.name, "the mapping names this column, which the file lacks", column=theirs.strip())
         renames[header] = ours.strip()
     return renames
 
@@ -149,8 +163,10 @@ def select_columns(path: Path, cells: pd.DataFrame, columns: tuple[str, ...]) ->
             positions[header.lower()].append(position)
     for column, found in positions.items():
         if len(found) != 1:
-            problem = "is missing" if not found else "appears more than once"
-            raise ExtractError(f"{Path(path).name}: required column {column!r} {problem}")
+            problem = "required column is missing" if not found else "column appears more than once"
+            if not found and len(cells.columns) == 1 and any(mark in cells.columns[0] for mark in ";\t|"):
+                problem += " (the header is one column: is the file separated by commas?)"
+            raise ExtractError(Path(path).name, problem, column=column)
     selected = cells.iloc[:, [positions[column][0] for column in columns]]
     selected.columns = list(columns)
     return selected

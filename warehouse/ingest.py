@@ -2,8 +2,11 @@
 
 Snapshots (early_help, dwp, cross_keys_homes): a month without a file reuses the latest earlier
 snapshot and says so in the load summary; nothing is copied, since the rules read the snapshot history.
-Increments (police, school_attendance): a month without a file had none.
-Every table is replaced for (month, source) in one transaction, so a re-run leaves identical tables.
+A snapshot older than `loading.max_snapshot_age_months` fails. Increments (police, school_attendance): a
+month without a file had none. A month without a landing folder fails unless snapshots are carried forward.
+A file that cannot be read fails with a one-line reason (file, row, column) recorded in the load summary.
+Every table is replaced for (month, source) in one transaction, so a re-run leaves identical tables; rows
+older than the source's retention are purged in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from settings import DataDir, Settings
-from sources import SNAPSHOT_SOURCES, find_extract, load_extract
+from settings import DataDir, Settings, months_before, months_between
+from sources import SNAPSHOT_SOURCES, ExtractError, find_extract, load_extract, sort_landing_folder
 from warehouse.db import delete_and_insert
 from warehouse.files import write_csv_atomic
 
+# contracts/outputs.md's columns first, then what the co-ordinator needs besides.
 LOAD_SUMMARY_COLUMNS = [
     "source", "file", "rows_read", "rows_loaded", "rows_quarantined", "duplicates_removed", "used_from_month",
+    "status", "note", "rows_purged",
 ]
 QUARANTINE_COLUMNS = ["source", "file", "row_number", "column", "reason", "row_key"]
+PURGED_TABLES = ("raw.extract_rows", "ops.quarantine")  # with staging.<source>
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,13 @@ class SourceLoad:
     rows_quarantined: int
     duplicates_removed: int
     used_from_month: str | None
+    status: str = "loaded"     # loaded | no extract | carried forward | failed
+    note: str | None = None    # one line, no personal data: why it failed, or what else to know
+    rows_purged: int = 0       # rows older than the source's retention, removed this run
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
 
     def as_metadata(self) -> dict[str, str | int]:
         return {key: value for key, value in self.__dict__.items() if value is not None}
@@ -46,34 +59,75 @@ def _latest_snapshot_month(con: duckdb.DuckDBPyConnection, source: str, month: s
     return row[0][0] if row else None
 
 
-def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str,
-                 settings: Settings) -> SourceLoad:
-    """Read `landing/<month>/<source>.*`, validate and standardise it, and replace the month's rows."""
-    path = find_extract(paths.landing_month(month), source)
-    mapping = paths.mapping(source)
-    result = load_extract(path, source, month, mapping_path=mapping if mapping.exists() else None,
-                          settings=settings, towns=settings.towns) if path else None
+def _without_file(con: duckdb.DuckDBPyConnection, source: str, month: str, settings: Settings) -> SourceLoad:
+    if source not in SNAPSHOT_SOURCES:
+        return SourceLoad(source, month, None, 0, 0, 0, 0, None, status="no extract")
+    used_from = _latest_snapshot_month(con, source, month)
+    if used_from is None:
+        return SourceLoad(source, month, None, 0, 0, 0, 0, None, status="no extract", note="no earlier snapshot")
+    age = len(months_between(used_from, month)) - 1
+    maximum = settings.loading.max_snapshot_age_months
+    if age > maximum:
+        return SourceLoad(source, month, None, 0, 0, 0, 0, used_from, status="failed",
+                          note=f"latest snapshot is {used_from}, {age} months old; maximum {maximum}")
+    return SourceLoad(source, month, None, 0, 0, 0, 0, used_from, status="carried forward")
 
-    used_from = month if result else (_latest_snapshot_month(con, source, month) if source in SNAPSHOT_SOURCES else None)
-    load = SourceLoad(
-        source=source, month=month, file=result.file if result else None,
-        rows_read=result.rows_read if result else 0, rows_loaded=result.rows_loaded if result else 0,
-        rows_quarantined=result.rows_quarantined if result else 0,
-        duplicates_removed=result.duplicates_removed if result else 0,
-        used_from_month=used_from if source in SNAPSHOT_SOURCES else None,
-    )
-    summary = pd.DataFrame([{
-        "month": month, "source": source, "source_file": load.file, "rows_read": load.rows_read,
-        "rows_loaded": load.rows_loaded, "rows_quarantined": load.rows_quarantined,
-        "duplicates_removed": load.duplicates_removed, "used_from_month": load.used_from_month,
-    }])
+
+def _purge(con: duckdb.DuckDBPyConnection, source: str, month: str, settings: Settings) -> int:
+    """Delete the source's months older than its retention, counted back from the latest month loaded;
+    return the rows read that were purged (raw.extract_rows holds one per row read)."""
+    keep = settings.loading.retention_months.get(source)
+    if keep is None:
+        return 0
+    latest = max(month, con.execute("SELECT max(month) FROM ops.load_summary").fetchall()[0][0] or month)
+    first_kept = months_before(latest, keep - 1)
+    purged = con.execute("SELECT count(*) FROM raw.extract_rows WHERE month < ? AND source = ?",
+                         [first_kept, source]).fetchall()[0][0]
+    con.execute(f"DELETE FROM staging.{source} WHERE month < ?", [first_kept])
+    for table in PURGED_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE month < ? AND source = ?", [first_kept, source])
+    return int(purged)
+
+
+def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str,
+                 settings: Settings, *, carry_forward: bool | None = None) -> SourceLoad:
+    """Read the source's file in `landing/<month>/`, validate and standardise it, and replace the month's rows.
+
+    `carry_forward` (default: the `loading.carry_forward` setting) lets a month without a landing folder
+    carry every snapshot forward. A file that cannot be read is a failed load, never an exception.
+    """
+    carry_forward = settings.loading.carry_forward if carry_forward is None else carry_forward
+    folder = paths.landing_month(month)
+    result, path = None, None
+    try:
+        if not folder.is_dir() and not carry_forward:
+            raise ExtractError(f"landing/{month}", "no landing folder for the month; put the month's files there, "
+                               "or run with --carry-forward to use the latest snapshots")
+        path = find_extract(folder, source)
+        mapping = paths.mapping(source)
+        result = load_extract(path, source, month, mapping_path=mapping if mapping.exists() else None,
+                              settings=settings, towns=settings.towns) if path else None
+    except ExtractError as error:
+        load = SourceLoad(source, month, path.name if path else None, 0, 0, 0, 0, None, status="failed",
+                          note=str(error))
+    else:
+        load = _without_file(con, source, month, settings) if result is None else SourceLoad(
+            source=source, month=month, file=result.file, rows_read=result.rows_read,
+            rows_loaded=result.rows_loaded, rows_quarantined=result.rows_quarantined,
+            duplicates_removed=result.duplicates_removed,
+            used_from_month=month if source in SNAPSHOT_SOURCES else None,
+        )
     empty = pd.DataFrame()
     con.execute("BEGIN TRANSACTION")
     try:
         delete_and_insert(con, f"staging.{source}", month, result.staged if result else empty)
         delete_and_insert(con, "raw.extract_rows", month, result.raw if result else empty, source)
         delete_and_insert(con, "ops.quarantine", month, result.quarantine if result else empty, source)
-        delete_and_insert(con, "ops.load_summary", month, summary, source)
+        delete_and_insert(con, "ops.load_summary", month, _summary_row(load), source)
+        purged = _purge(con, source, month, settings)
+        if purged:
+            load = SourceLoad(**{**load.__dict__, "rows_purged": purged})
+            delete_and_insert(con, "ops.load_summary", month, _summary_row(load), source)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -81,12 +135,35 @@ def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mo
     return load
 
 
+def _summary_row(load: SourceLoad) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "month": load.month, "source": load.source, "source_file": load.file, "rows_read": load.rows_read,
+        "rows_loaded": load.rows_loaded, "rows_quarantined": load.rows_quarantined,
+        "duplicates_removed": load.duplicates_removed, "used_from_month": load.used_from_month,
+        "status": load.status, "note": load.note, "rows_purged": load.rows_purged,
+    }])
+
+
+def unrecognised_files(paths: DataDir, month: str) -> dict[str, str]:
+    """Files in the month's landing folder that no source reads, and why: for the load summary and a warning."""
+    return sort_landing_folder(paths.landing_month(month), month).unrecognised
+
+
 def write_load_files(con: duckdb.DuckDBPyConnection, paths: DataDir, month: str) -> None:
-    """`load_summary.csv` and `quarantine.csv` for the month, from what the warehouse holds now."""
+    """`load_summary.csv` and `quarantine.csv` for the month, from what the warehouse holds now.
+
+    The summary also lists each landing file no source reads, with status `not read` and why.
+    """
     summary = con.execute(
         """SELECT source, source_file AS file, rows_read, rows_loaded, rows_quarantined, duplicates_removed,
-                  used_from_month
+                  used_from_month, status, note, rows_purged
            FROM ops.load_summary WHERE month = ? ORDER BY source""", [month]).df()
+    ignored = pd.DataFrame([{"file": name, "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0,
+                             "duplicates_removed": 0, "status": "not read", "note": why, "rows_purged": 0}
+                            for name, why in unrecognised_files(paths, month).items()],
+                           columns=LOAD_SUMMARY_COLUMNS)
+    if len(ignored):
+        summary = pd.concat([summary, ignored], ignore_index=True)
     quarantine = con.execute(
         """SELECT source, source_file AS file, row_number, "column", reason, row_key
            FROM ops.quarantine WHERE month = ? ORDER BY source, row_number, "column" NULLS FIRST, reason""",

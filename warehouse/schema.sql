@@ -127,3 +127,8 @@ CREATE TABLE IF NOT EXISTS matching.matches (
     method VARCHAR NOT NULL,     -- exact_id | probabilistic | clerical
     model_version VARCHAR
 );
+
+-- Loading (issue 7): why a source failed or was carried forward, and rows purged under its retention.
+ALTER TABLE ops.load_summary ADD COLUMN IF NOT EXISTS status VARCHAR;      -- loaded | no extract | carried forward | failed
+ALTER TABLE ops.load_summary ADD COLUMN IF NOT EXISTS note VARCHAR;        -- one line, no personal data
+ALTER TABLE ops.load_summary ADD COLUMN IF NOT EXISTS rows_purged INTEGER; -- older rows removed under retention_months
