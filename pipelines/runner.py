@@ -44,14 +44,16 @@ def _problems(result: dg.ExecuteInProcessResult) -> list[str]:
     return problems
 
 
-def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = None) -> MonthRun:
+def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = None,
+              carry_forward: bool = False) -> MonthRun:
     from pipelines.definitions import build_definitions  # the code location, bound to this data folder
 
     instance = instance or instance_for(paths)
     job = build_definitions(paths).resolve_job_def("monthly_pipeline")
     started = time.perf_counter()
     result = job.execute_in_process(partition_key=partition_key(month), instance=instance, raise_on_error=False,
-                                    run_config=QUIET, tags={"cfam/started_by": "cli"})
+                                    run_config=QUIET, tags={"cfam/started_by": "cli",
+                                                            **({"cfam/carry_forward": "true"} if carry_forward else {})})
     metadata = {
         event.asset_key.to_user_string(): _metadata_values(event.materialization.metadata)
         for event in result.get_asset_materialization_events()

@@ -111,7 +111,8 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several unrelated types for a damaged file
-        raise ExtractError(path.name, f"not an XLSX workbook ({error.__class__.__name__})") from None
+        raise ExtractError(path.name, "not an XLSX workbook (a CSV or an old .xls file renamed?): "
+                                      f"{error.__class__.__name__}") from None
     try:
         return [[_cell_text(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
     finally:
