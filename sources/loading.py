@@ -27,7 +27,7 @@ RAW_COLUMNS = ("month", "source", "source_file", "row_number", "row_key", "outco
 class ExtractResult:
     source: str
     file: str                  # the file's name only
-    raw: pd.DataFrame          # raw.extract_rows: every row read, whatever became of it
+    raw: pd.DataFrame          # raw.extract_rows: every row read (the contract's columns), whatever became of it
     staged: pd.DataFrame       # staging.<source>: the rows loaded
     quarantine: pd.DataFrame   # ops.quarantine: one row per reason per quarantined row
     rows_read: int
@@ -78,7 +78,8 @@ def load_extract(path: Path, source: str, month: str, *, mapping_path: Path | No
     path, month, layout = Path(path), parse_month(month), LAYOUTS[source]
     mapping = load_mapping(mapping_path)
     cells, overlong = read_cells(path, mapping)
-    checked = check_cells(select_columns(path, cells, layout.columns), layout, month, mapping.date_format)
+    contract_cells = select_columns(path, cells, layout.columns)
+    checked = check_cells(contract_cells, layout, month, mapping.date_format)
     overlong_rows = pd.Series(cells.index.isin(overlong), index=cells.index) & ~checked.repeats
     issues = [*checked.issues, Issue(overlong_rows, None, TOO_MANY_CELLS)]
     quarantine = quarantine_frame(issues, checked.row_keys, month, source, path.name)
@@ -94,7 +95,9 @@ def load_extract(path: Path, source: str, month: str, *, mapping_path: Path | No
     raw = pd.DataFrame({
         "month": month, "source": source, "source_file": path.name, "row_number": cells.index.astype("int64"),
         "row_key": checked.row_keys.to_numpy(), "outcome": outcome.to_numpy(),
-        "fields": [dict(zip(cells.columns, row, strict=True)) for row in cells.itertuples(index=False, name=None)],
+        # The contract's columns only: a partner's extra (often free-text) columns are never kept.
+        "fields": [dict(zip(layout.columns, row, strict=True))
+                   for row in contract_cells.itertuples(index=False, name=None)],
     }, columns=list(RAW_COLUMNS))
     return ExtractResult(
         source=source, file=path.name, raw=raw, staged=_staged(staged, source), quarantine=quarantine,

@@ -17,7 +17,7 @@ CREATE SCHEMA IF NOT EXISTS ops;
 CREATE SCHEMA IF NOT EXISTS matching;
 CREATE SCHEMA IF NOT EXISTS programme;
 
--- Every row read, as read (after the mapping renamed its columns), whatever became of it: nothing is lost.
+-- Every row read, as read (the contract's columns, after the mapping renamed them), whatever became of it.
 CREATE TABLE IF NOT EXISTS raw.extract_rows (
     month VARCHAR NOT NULL,
     source VARCHAR NOT NULL,
