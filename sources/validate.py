@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,6 +21,15 @@ from sources.quarantine import (
     Issue,
 )
 from sources.reading import parse_dates
+
+
+@dataclass
+class SeenRows:
+    """Hashes of the rows and keys of a file's earlier chunks, so repeats and duplicate keys are found across
+    chunks (64-bit hashes: a false match is about a one-in-a-million chance in a 2.7M-row file)."""
+
+    rows: set[int] = field(default_factory=set)
+    keys: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -68,8 +77,14 @@ def _numbers(text: pd.Series, whole: bool) -> tuple[pd.Series, pd.Series]:
     return numbers.mask(bad), bad
 
 
-def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: str | None) -> Checked:
-    """`cells` holds the layout's columns as trimmed text (None when blank), indexed by row number."""
+def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: str | None,
+                seen: SeenRows | None = None) -> Checked:
+    """`cells` holds the layout's columns as trimmed text (None when blank), indexed by row number.
+
+    `seen` carries the rows and keys of the file's earlier chunks (and is updated with this one's); a chunk's
+    dates are parsed in the format that fits most of its own values.
+    """
+    seen = SeenRows() if seen is None else seen
     typed = cells.copy()
     issues: list[Issue] = []
     for column in layout.columns:
@@ -95,11 +110,20 @@ def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: st
     issues.extend(layout.row_checks(typed))
 
     row_keys = _row_keys(cells, typed, layout)
-    repeats = cells.duplicated(keep="first")
-    issues.append(Issue(row_keys.notna() & ~repeats & row_keys.where(~repeats).duplicated(keep="first"),
-                        None, DUPLICATE_KEY))
+    row_hashes = pd.util.hash_pandas_object(cells, index=False)
+    repeats = row_hashes.duplicated(keep="first") | _in(row_hashes, seen.rows)
+    claims = row_keys.notna() & ~repeats  # a row that is not a repeat claims its key, quarantined or not
+    key_hashes = pd.util.hash_pandas_object(row_keys[claims], index=False)
+    key_taken = key_hashes.duplicated(keep="first") | _in(key_hashes, seen.keys)
+    issues.append(Issue(claims & key_taken.reindex(cells.index, fill_value=False), None, DUPLICATE_KEY))
+    seen.rows.update(row_hashes[~repeats].tolist())
+    seen.keys.update(key_hashes.tolist())
     issues = [Issue(issue.rows & ~repeats, issue.column, issue.reason) for issue in issues]
     return Checked(typed, row_keys, repeats, [issue for issue in issues if issue.rows.any()])
+
+
+def _in(hashes: pd.Series, seen: set[int]) -> pd.Series:
+    return pd.Series([value in seen for value in hashes.tolist()], index=hashes.index, dtype=bool)
 
 
 def _row_keys(cells: pd.DataFrame, typed: pd.DataFrame, layout: Layout) -> pd.Series:

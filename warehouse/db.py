@@ -43,14 +43,21 @@ def delete_and_insert(con: duckdb.DuckDBPyConnection, table: str, month: str, fr
         con.execute(f"DELETE FROM {table} WHERE month = ?", [month])
     else:
         con.execute(f"DELETE FROM {table} WHERE month = ? AND source = ?", [month, source])
-    if len(frame):
-        rows = as_arrow(frame, target)
-        quoted = ", ".join(f'"{column}"' for column in frame.columns)
-        con.register("_month_frame", rows)
-        try:
-            con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _month_frame")
-        finally:
-            con.unregister("_month_frame")
+    return insert_frame(con, table, frame, target)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
+                 target: pa.Schema | None = None) -> int:
+    """Append `frame`'s rows to `table`, converted to the table's own column types (see `as_arrow`)."""
+    if not len(frame):
+        return 0
+    target = target or con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+    quoted = ", ".join(f'"{column}"' for column in frame.columns)
+    con.register("_month_frame", as_arrow(frame, target))
+    try:
+        con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _month_frame")
+    finally:
+        con.unregister("_month_frame")
     return len(frame)
 
 

@@ -17,8 +17,11 @@ import duckdb
 import pandas as pd
 
 from settings import DataDir, Settings, months_before, months_between
-from sources import SNAPSHOT_SOURCES, ExtractError, find_extract, load_extract, sort_landing_folder
-from warehouse.db import delete_and_insert
+from sources import SNAPSHOT_SOURCES, ExtractError, find_extract, sort_landing_folder
+from sources.landing import EXTENSIONS
+from sources.loading import load_extract_chunks
+from sources.reading import CHUNK_ROWS
+from warehouse.db import delete_and_insert, insert_frame
 from warehouse.files import write_csv_atomic
 
 # contracts/outputs.md's columns first, then what the co-ordinator needs besides.
@@ -90,49 +93,62 @@ def _purge(con: duckdb.DuckDBPyConnection, source: str, month: str, settings: Se
 
 
 def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str,
-                 settings: Settings, *, carry_forward: bool | None = None) -> SourceLoad:
+                 settings: Settings, *, carry_forward: bool | None = None,
+                 chunk_rows: int = CHUNK_ROWS) -> SourceLoad:
     """Read the source's file in `landing/<month>/`, validate and standardise it, and replace the month's rows.
 
-    `carry_forward` (default: the `loading.carry_forward` setting) lets a month without a landing folder
-    carry every snapshot forward. A file that cannot be read is a failed load, never an exception.
+    The file is read and written a chunk at a time inside one transaction, so memory stays bounded and a file
+    that fails part-way leaves the warehouse as it was. `carry_forward` (default: the `loading.carry_forward`
+    setting) lets a month without a landing folder carry every snapshot forward. A file that cannot be read
+    is a failed load, never an exception.
     """
     carry_forward = settings.loading.carry_forward if carry_forward is None else carry_forward
-    folder = paths.landing_month(month)
-    result, path = None, None
     try:
-        if not folder.is_dir() and not carry_forward:
-            raise ExtractError(f"landing/{month}", "no landing folder for the month; put the month's files there, "
-                               "or run with --carry-forward to use the latest snapshots")
-        path = find_extract(folder, source)
-        mapping = paths.mapping(source)
-        result = load_extract(path, source, month, mapping_path=mapping if mapping.exists() else None,
-                              settings=settings, towns=settings.towns) if path else None
+        return _replace_month(con, paths, source, month, settings, carry_forward, chunk_rows)
     except ExtractError as error:
-        load = SourceLoad(source, month, path.name if path else None, 0, 0, 0, 0, None, status="failed",
-                          note=str(error))
-    else:
-        load = _without_file(con, source, month, settings) if result is None else SourceLoad(
-            source=source, month=month, file=result.file, rows_read=result.rows_read,
-            rows_loaded=result.rows_loaded, rows_quarantined=result.rows_quarantined,
-            duplicates_removed=result.duplicates_removed,
-            used_from_month=month if source in SNAPSHOT_SOURCES else None,
-        )
-    empty = pd.DataFrame()
+        failed = SourceLoad(source, month, error.file if error.file.endswith(EXTENSIONS) else None,
+                            0, 0, 0, 0, None, status="failed", note=str(error))
+        return _replace_month(con, paths, source, month, settings, carry_forward, chunk_rows, failed)
+
+
+def _replace_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str, settings: Settings,
+                   carry_forward: bool, chunk_rows: int, failed: SourceLoad | None = None) -> SourceLoad:
+    """One transaction: the month's rows of the source replaced by the file's (none when `failed`), the
+    summary row written, older rows purged."""
     con.execute("BEGIN TRANSACTION")
     try:
-        delete_and_insert(con, f"staging.{source}", month, result.staged if result else empty)
-        delete_and_insert(con, "raw.extract_rows", month, result.raw if result else empty, source)
-        delete_and_insert(con, "ops.quarantine", month, result.quarantine if result else empty, source)
-        delete_and_insert(con, "ops.load_summary", month, _summary_row(load), source)
+        for table in (f"staging.{source}", *PURGED_TABLES):
+            delete_and_insert(con, table, month, pd.DataFrame(), None if table.startswith("staging.") else source)
+        load = failed or _load_file(con, paths, source, month, settings, carry_forward, chunk_rows)
         purged = _purge(con, source, month, settings)
-        if purged:
-            load = SourceLoad(**{**load.__dict__, "rows_purged": purged})
-            delete_and_insert(con, "ops.load_summary", month, _summary_row(load), source)
+        load = SourceLoad(**{**load.__dict__, "rows_purged": purged})
+        delete_and_insert(con, "ops.load_summary", month, _summary_row(load), source)
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:
         con.execute("ROLLBACK")
         raise
     return load
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str, settings: Settings,
+               carry_forward: bool, chunk_rows: int) -> SourceLoad:
+    folder = paths.landing_month(month)
+    if not folder.is_dir() and not carry_forward:
+        raise ExtractError(f"landing/{month}", "no landing folder for the month; put the month's files there, "
+                           "or run with --carry-forward to use the latest snapshots")
+    path = find_extract(folder, source)
+    if path is None:
+        return _without_file(con, source, month, settings)
+    mapping = paths.mapping(source)
+    counts = dict.fromkeys(("rows_read", "rows_loaded", "rows_quarantined", "duplicates_removed"), 0)
+    for chunk in load_extract_chunks(path, source, month, mapping_path=mapping if mapping.exists() else None,
+                                     settings=settings, towns=settings.towns, chunk_rows=chunk_rows):
+        insert_frame(con, f"staging.{source}", chunk.staged)
+        insert_frame(con, "raw.extract_rows", chunk.raw)
+        insert_frame(con, "ops.quarantine", chunk.quarantine)
+        counts = {name: value + getattr(chunk, name) for name, value in counts.items()}
+    return SourceLoad(source=source, month=month, file=path.name, **counts,
+                      used_from_month=month if source in SNAPSHOT_SOURCES else None)
 
 
 def _summary_row(load: SourceLoad) -> pd.DataFrame:

@@ -66,7 +66,7 @@ def test_unrecognised_and_duplicate_files_are_in_the_load_summary(tmp_path):
     summary = _summary(paths, "2015-02").set_index("file")
     assert summary.loc["housing benefit.csv", ["source", "status"]].tolist() == ["", "not read"]
     assert summary.loc["housing benefit.csv", "note"].startswith("not the name of an extract")
-    assert summary.loc["", ["source", "status"]].tolist() == ["dwp", "failed"]
+    assert summary.loc["DWP_2015-02.xlsx, dwp.csv", ["source", "status"]].tolist() == ["dwp", "failed"]
 
 
 def test_a_file_that_fails_replaces_what_the_month_held(tmp_path):
