@@ -10,7 +10,7 @@ one-line reason, rather than the step: the reason then shows on the check in the
 
 import dagster as dg
 
-from expectations import validate_extract
+from expectations import validate_month
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore
 from settings import parse_month
@@ -67,8 +67,6 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
         with cfam.warehouse() as con:
             load = ingest_month(con, cfam.paths, source, month, settings, carry_forward=carry_forward)
             write_load_files(con, cfam.paths, month)
-            staged = None if load.failed else con.execute(
-                f"SELECT * FROM staging.{source} WHERE month = ?", [month]).df()
         unrecognised = unrecognised_files(cfam.paths, month)
         if unrecognised:
             # Counted, not named: a hand-named file's name may hold personal data; load_summary.csv lists them.
@@ -80,8 +78,9 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
         if load.file is None:
             context.log.info(f"{source} {month}: no extract"
                              + (f"; using the snapshot of {load.used_from_month}" if load.used_from_month else ""))
-        suite = validate_extract(source, staged, rows_read=load.rows_read, rows_quarantined=load.rows_quarantined,
-                                 month=month, settings=settings)
+        with cfam.warehouse() as con:
+            suite = validate_month(con, source, month, rows_read=load.rows_read,
+                                   rows_quarantined=load.rows_quarantined, settings=settings)
         check = dg.AssetCheckResult(
             check_name=CHECK_NAME,
             passed=suite.passed,
