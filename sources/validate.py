@@ -25,11 +25,13 @@ from sources.reading import parse_dates
 
 @dataclass
 class SeenRows:
-    """Hashes of the rows and keys of a file's earlier chunks, so repeats and duplicate keys are found across
-    chunks (64-bit hashes: a false match is about a one-in-a-million chance in a 2.7M-row file)."""
+    """What a file's earlier chunks hold: hashes of their rows and keys, so repeats and duplicate keys are found
+    across chunks (64-bit hashes: a false match is about a one-in-a-million chance in a 2.7M-row file), and
+    each date column's format, decided by the first chunk with dates in it (100,000 rows)."""
 
     rows: set[int] = field(default_factory=set)
     keys: set[int] = field(default_factory=set)
+    date_formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,13 @@ class Checked:
     issues: list[Issue]      # on rows that are not repeats
 
 
-def _typed_dates(text: pd.Series, column: str, month: str, date_format: str | None) -> pd.Series:
+def _typed_dates(text: pd.Series, column: str, month: str, date_format: str | None) -> tuple[pd.Series, str]:
     dates, used_format = parse_dates(text, date_format)
     if column == "date_of_birth" and "%y" in used_format:
         # A two-digit year reads as 19xx or 20xx; nobody is born after the extract's month.
         future = dates > pd.Timestamp(month_end(month))
         dates = dates.mask(future, dates[future] - pd.DateOffset(years=100))
-    return dates
+    return dates, used_format
 
 
 EARLIEST_BIRTH = pd.Timestamp("1900-01-01")
@@ -81,8 +83,7 @@ def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: st
                 seen: SeenRows | None = None) -> Checked:
     """`cells` holds the layout's columns as trimmed text (None when blank), indexed by row number.
 
-    `seen` carries the rows and keys of the file's earlier chunks (and is updated with this one's); a chunk's
-    dates are parsed in the format that fits most of its own values.
+    `seen` carries what the file's earlier chunks held (and is updated with this one's).
     """
     seen = SeenRows() if seen is None else seen
     typed = cells.copy()
@@ -94,7 +95,10 @@ def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: st
         elif column in layout.required:
             issues.append(Issue(blank, column, MISSING_VALUE))
         if column in layout.dates:
-            typed[column] = _typed_dates(cells[column], column, month, date_format)
+            fixed_format = date_format or seen.date_formats.get(column)
+            typed[column], used_format = _typed_dates(cells[column], column, month, fixed_format)
+            if fixed_format is None and typed[column].notna().any():
+                seen.date_formats[column] = used_format  # the first chunk with dates decides for the file
             issues.append(Issue(~blank & typed[column].isna(), column, NOT_A_DATE))
             issues.extend(_implausible_dates(typed[column], column, layout, month))
         elif column in layout.allowed or column in layout.flags:

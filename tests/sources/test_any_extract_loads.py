@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import warehouse
 from settings import DataDir, Settings
 from sources.loading import LAYOUTS
+from sources.reading import CHUNK_ROWS
 from tests.sources.builders import VALID_ROWS, write_csv, write_xlsx
 from warehouse.ingest import ingest_month
 
@@ -59,12 +60,13 @@ def _land(folder: Path, source: str, table: list[dict], file_format: str) -> Non
         write_csv(folder / f"{source}.csv", table, encoding=file_format)
 
 
-def _check_every_row_accounted_for(source: str, table: list[dict], file_format: str) -> None:
+def _check_every_row_accounted_for(source: str, table: list[dict], file_format: str,
+                                   chunk_rows: int = CHUNK_ROWS) -> None:
     with tempfile.TemporaryDirectory() as root:
         paths = DataDir(Path(root))
         _land(paths.landing_month(MONTH), source, table, file_format)
         con = warehouse.connect(paths.warehouse)
-        load = ingest_month(con, paths, source, MONTH, Settings())
+        load = ingest_month(con, paths, source, MONTH, Settings(), chunk_rows=chunk_rows)
 
         outcomes = dict(con.execute("SELECT outcome, count(*) FROM raw.extract_rows GROUP BY ALL").fetchall())
         staged = con.execute(f"SELECT count(*) FROM staging.{source}").fetchall()[0][0]
@@ -80,9 +82,9 @@ def _check_every_row_accounted_for(source: str, table: list[dict], file_format: 
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(extracts())
-def test_any_small_extract_is_loaded_or_quarantined_row_by_row(extract):
-    _check_every_row_accounted_for(*extract)
+@given(extracts(), st.integers(1, 50))
+def test_any_small_extract_is_loaded_or_quarantined_row_by_row(extract, chunk_rows):
+    _check_every_row_accounted_for(*extract, chunk_rows=chunk_rows)
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -60,3 +60,13 @@ def test_a_file_failing_part_way_leaves_no_rows_of_it(tmp_path):
     load = ingest_month(con, paths, "police", MONTH, Settings(), chunk_rows=2)
     assert (load.rows_read, load.rows_loaded, load.rows_quarantined, load.duplicates_removed) == (7, 4, 2, 1)
     assert con.execute("SELECT count(*) FROM raw.extract_rows").fetchall() == [(7,)]
+
+
+def test_the_first_chunk_with_dates_decides_each_date_column_s_format(tmp_path):
+    rows = [row("police", person_ref="A", date_of_birth=""), row("police", person_ref="B", date_of_birth="5-Mar-85"),
+            row("police", person_ref="C", date_of_birth="06/03/1985"),
+            row("police", person_ref="D", date_of_birth="1985-03-07")]  # ISO is read whatever the format
+    chunks = list(load_extract_chunks(write_csv(tmp_path / "police.csv", rows), "police", MONTH, chunk_rows=1))
+    _, quarantine, staged = _joined(chunks)
+    assert quarantine[["row_number", "column", "reason"]].values.tolist() == [[3, "date_of_birth", "not a date"]]
+    assert staged["date_of_birth"].dt.strftime("%Y-%m-%d").fillna("").tolist() == ["", "1985-03-05", "1985-03-07"]
