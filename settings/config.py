@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from settings.paths import SOURCES
 
 
 class SettingsError(ValueError):
@@ -52,11 +53,14 @@ class LoadingSettings(_Strict):
     max_snapshot_age_months: int = Field(2, ge=0)
     # Months of rows kept per source, as each information-sharing agreement requires (e.g. {police: 72});
     # a source not listed is kept for good. Older months are purged from raw, staging and quarantine at each run.
-    retention_months: dict[Literal["early_help", "school_attendance", "police", "dwp", "cross_keys_homes"],
-                           int] = Field(default_factory=dict)
+    retention_months: dict[str, int] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _positive_retention(self) -> LoadingSettings:
+    def _known_sources_kept_a_month_or_more(self) -> LoadingSettings:
+        unknown = sorted(set(self.retention_months) - set(SOURCES))
+        if unknown:
+            raise ValueError(f"loading.retention_months: unknown source {', '.join(unknown)}; "
+                             f"expected one of {', '.join(SOURCES)}")
         short = [source for source, months in self.retention_months.items() if months < 1]
         if short:
             raise ValueError(f"loading.retention_months must be at least 1 month ({', '.join(short)})")

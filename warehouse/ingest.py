@@ -140,14 +140,15 @@ def _load_file(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mont
     if path is None:
         return _without_file(con, source, month, settings)
     mapping = paths.mapping(source)
-    counts = dict.fromkeys(("rows_read", "rows_loaded", "rows_quarantined", "duplicates_removed"), 0)
+    read = loaded = quarantined = repeats = 0
     for chunk in load_extract_chunks(path, source, month, mapping_path=mapping if mapping.exists() else None,
                                      settings=settings, towns=settings.towns, chunk_rows=chunk_rows):
         insert_frame(con, f"staging.{source}", chunk.staged)
         insert_frame(con, "raw.extract_rows", chunk.raw)
         insert_frame(con, "ops.quarantine", chunk.quarantine)
-        counts = {name: value + getattr(chunk, name) for name, value in counts.items()}
-    return SourceLoad(source=source, month=month, file=path.name, **counts,
+        read, loaded = read + chunk.rows_read, loaded + chunk.rows_loaded
+        quarantined, repeats = quarantined + chunk.rows_quarantined, repeats + chunk.duplicates_removed
+    return SourceLoad(source, month, path.name, read, loaded, quarantined, repeats,
                       used_from_month=month if source in SNAPSHOT_SOURCES else None)
 
 

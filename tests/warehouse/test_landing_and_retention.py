@@ -1,9 +1,11 @@
 """Nothing silently dropped (issue 7, item 4) and rows purged under each source's retention (item 8)."""
 
 import pandas as pd
+import pytest
+import yaml
 
 import warehouse
-from settings import DataDir, Settings
+from settings import DataDir, Settings, SettingsError, load_settings
 from tests.warehouse.test_ingest import (
     DWP_HEADER,
     DWP_ROW,
@@ -100,3 +102,12 @@ def test_rows_older_than_the_retention_are_purged_and_the_summary_says_so(tmp_pa
                              "ORDER BY month").fetchall()
         assert months in ([("2015-02",), ("2015-03",)], [("2015-02",)]), table  # quarantine: 2015-03 had none
     assert con.execute("SELECT count(*) FROM ops.load_summary WHERE source = 'dwp'").fetchall() == [(2,)]
+
+
+@pytest.mark.parametrize(("retention", "message"), [({"polic": 72}, "unknown source polic"),
+                                                    ({"police": 0}, "at least 1 month")])
+def test_a_retention_setting_naming_no_source_or_no_month_is_a_clear_error(tmp_path, retention, message):
+    (tmp_path / "settings.yaml").write_text(yaml.safe_dump({"loading": {"retention_months": retention}}),
+                                            encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        load_settings(tmp_path)
