@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from settings import month_end
@@ -29,8 +30,8 @@ class SeenRows:
     across chunks (64-bit hashes: a false match is about a one-in-a-million chance in a 2.7M-row file), and
     each date column's format, decided by the first chunk with dates in it (100,000 rows)."""
 
-    rows: set[int] = field(default_factory=set)
-    keys: set[int] = field(default_factory=set)
+    rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="uint64"))  # 8 bytes a row, sorted
+    keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="uint64"))
     date_formats: dict[str, str] = field(default_factory=dict)
 
 
@@ -120,14 +121,14 @@ def check_cells(cells: pd.DataFrame, layout: Layout, month: str, date_format: st
     key_hashes = pd.util.hash_pandas_object(row_keys[claims], index=False)
     key_taken = key_hashes.duplicated(keep="first") | _in(key_hashes, seen.keys)
     issues.append(Issue(claims & key_taken.reindex(cells.index, fill_value=False), None, DUPLICATE_KEY))
-    seen.rows.update(row_hashes[~repeats].tolist())
-    seen.keys.update(key_hashes.tolist())
+    seen.rows = np.union1d(seen.rows, row_hashes[~repeats].to_numpy())
+    seen.keys = np.union1d(seen.keys, key_hashes.to_numpy())
     issues = [Issue(issue.rows & ~repeats, issue.column, issue.reason) for issue in issues]
     return Checked(typed, row_keys, repeats, [issue for issue in issues if issue.rows.any()])
 
 
-def _in(hashes: pd.Series, seen: set[int]) -> pd.Series:
-    return pd.Series([value in seen for value in hashes.tolist()], index=hashes.index, dtype=bool)
+def _in(hashes: pd.Series, seen: np.ndarray) -> pd.Series:
+    return pd.Series(np.isin(hashes.to_numpy(), seen, assume_unique=False), index=hashes.index, dtype=bool)
 
 
 def _row_keys(cells: pd.DataFrame, typed: pd.DataFrame, layout: Layout) -> pd.Series:

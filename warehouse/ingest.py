@@ -31,6 +31,7 @@ LOAD_SUMMARY_COLUMNS = [
 ]
 QUARANTINE_COLUMNS = ["source", "file", "row_number", "column", "reason", "row_key"]
 PURGED_TABLES = ("raw.extract_rows", "ops.quarantine")  # with staging.<source>
+LOAD_MEMORY_LIMIT = "1GB"
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,10 @@ def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mo
 def _replace_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str, settings: Settings,
                    carry_forward: bool, chunk_rows: int, failed: SourceLoad | None = None) -> SourceLoad:
     """One transaction: the month's rows of the source replaced by the file's (none when `failed`), the
-    summary row written, older rows purged."""
+    summary row written, older rows purged. DuckDB's memory is capped meanwhile, so a large file's uncommitted
+    rows go to disk rather than memory."""
+    previous_limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     con.execute("BEGIN TRANSACTION")
     try:
         for table in (f"staging.{source}", *PURGED_TABLES):
@@ -127,6 +131,8 @@ def _replace_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, 
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.execute(f"SET memory_limit = '{previous_limit}'")
     return load
 
 
