@@ -119,7 +119,7 @@ def _peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def large_extract(rows: int, work: Path) -> None:
+def large_extract(rows: int, work: Path, peers: tuple[str, ...] = PEERS) -> None:
     extract = work / "police_large.csv"
     if not extract.exists() or extract.stat().st_size == 0:
         started = time.perf_counter()
@@ -129,7 +129,7 @@ def large_extract(rows: int, work: Path) -> None:
     size_mib = extract.stat().st_size / 2**20
     print(f"\n{'peer':<17} {'seconds':>8} {'peak MiB':>9} {'x file':>7} {'rows':>10}")
     results = {}
-    for peer in PEERS:
+    for peer in peers:
         peer_work = work / peer
         peer_work.mkdir(exist_ok=True)
         done = subprocess.run([sys.executable, __file__, "_measure", peer, str(extract), str(peer_work)],
@@ -188,6 +188,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_700_000)
     parser.add_argument("--families", type=int, default=3_000)
+    parser.add_argument("--peers", default=",".join(PEERS), help="which of the large-extract loaders to run")
     parser.add_argument("--work", type=Path, default=None, help="kept between runs when given (files are reused)")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--skip-large", action="store_true")
@@ -197,7 +198,7 @@ def main() -> None:
         work = args.work or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
         if not args.skip_large:
-            large_extract(args.rows, work)
+            large_extract(args.rows, work, tuple(args.peers.split(",")))
         if not args.skip_town:
             town(args.families, work)
 

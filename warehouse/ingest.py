@@ -114,30 +114,40 @@ def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mo
 
 def _replace_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str, settings: Settings,
                    carry_forward: bool, chunk_rows: int, failed: SourceLoad | None = None) -> SourceLoad:
-    """One transaction: the month's rows of the source replaced by the file's (none when `failed`), the
-    summary row written, older rows purged. DuckDB's memory is capped meanwhile, so a large file's uncommitted
-    rows go to disk rather than memory."""
+    """The file's chunks go to scratch tables, each chunk committed (DuckDB holds a transaction's uncommitted
+    rows in memory); then one transaction replaces the month's rows of the source with the scratch tables'
+    (none when `failed`), writes the summary row and purges older rows. A crash leaves only scratch tables,
+    which the next load replaces."""
     previous_limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
-    con.execute("BEGIN TRANSACTION")
+    targets = (f"staging.{source}", *PURGED_TABLES)
+    scratch = {table: f"loading.{table.replace('.', '__')}" for table in targets}
     try:
-        for table in (f"staging.{source}", *PURGED_TABLES):
-            delete_and_insert(con, table, month, pd.DataFrame(), None if table.startswith("staging.") else source)
-        load = failed or _load_file(con, paths, source, month, settings, carry_forward, chunk_rows)
-        purged = _purge(con, source, month, settings)
-        load = SourceLoad(**{**load.__dict__, "rows_purged": purged})
-        delete_and_insert(con, "ops.load_summary", month, _summary_row(load), source)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        con.execute("CREATE SCHEMA IF NOT EXISTS loading")
+        for table in targets:
+            con.execute(f"CREATE OR REPLACE TABLE {scratch[table]} AS SELECT * FROM {table} LIMIT 0")
+        load = failed or _load_file(con, paths, source, month, settings, carry_forward, chunk_rows, scratch)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in targets:
+                delete_and_insert(con, table, month, pd.DataFrame(), None if table.startswith("staging.") else source)
+                con.execute(f"INSERT INTO {table} SELECT * FROM {scratch[table]}")
+            purged = _purge(con, source, month, settings)
+            load = SourceLoad(**{**load.__dict__, "rows_purged": purged})
+            delete_and_insert(con, "ops.load_summary", month, _summary_row(load), source)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     finally:
+        for table in targets:
+            con.execute(f"DROP TABLE IF EXISTS {scratch[table]}")
         con.execute(f"SET memory_limit = '{previous_limit}'")
     return load
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, month: str, settings: Settings,
-               carry_forward: bool, chunk_rows: int) -> SourceLoad:
+               carry_forward: bool, chunk_rows: int, scratch: dict[str, str]) -> SourceLoad:
     folder = paths.landing_month(month)
     if not folder.is_dir() and not carry_forward:
         raise ExtractError(f"landing/{month}", "no landing folder for the month; put the month's files there, "
@@ -149,9 +159,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mont
     read = loaded = quarantined = repeats = 0
     for chunk in load_extract_chunks(path, source, month, mapping_path=mapping if mapping.exists() else None,
                                      settings=settings, towns=settings.towns, chunk_rows=chunk_rows):
-        insert_frame(con, f"staging.{source}", chunk.staged)
-        insert_frame(con, "raw.extract_rows", chunk.raw)
-        insert_frame(con, "ops.quarantine", chunk.quarantine)
+        insert_frame(con, scratch[f"staging.{source}"], chunk.staged)
+        insert_frame(con, scratch["raw.extract_rows"], chunk.raw)
+        insert_frame(con, scratch["ops.quarantine"], chunk.quarantine)
         read, loaded = read + chunk.rows_read, loaded + chunk.rows_loaded
         quarantined, repeats = quarantined + chunk.rows_quarantined, repeats + chunk.duplicates_removed
     return SourceLoad(source, month, path.name, read, loaded, quarantined, repeats,
