@@ -47,8 +47,8 @@ BAD_FILES = {
     "missing column": ("police.csv", (HEADER.replace("incident_ref,", "") + "\n" + LINE.split(",", 1)[1]).encode(),
                        "police.csv, column 'incident_ref': required column is missing"),
     "wrong delimiter": ("police.csv", (HEADER.replace(",", ";") + "\n" + LINE.replace(",", ";")).encode(),
-                        "police.csv, column 'incident_ref': required column is missing (the header is one column: "
-                        "is the file separated by commas?)"),
+                        ("police.csv, column 'incident_ref': required column is missing (the header is one column: "
+                         "is the file separated by commas?)")),
     "undecodable bytes": ("police.csv", (HEADER + "\n" + LINE + "\n").encode() + b"INC2,PR2,\x81\x8d\n",
                           "police.csv, row 2: cannot be decoded as cp1252"),
     "xlsx that is not one": ("police.xlsx", (HEADER + "\n" + LINE).encode(),
