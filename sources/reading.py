@@ -106,13 +106,16 @@ def _undecodable(path: Path, encoding: str) -> ExtractError:
 
 def _csv_rows(path: Path, encoding: str | None) -> Iterator[list[str]]:
     encoding = _encoding_of(path, encoding)
+    rows_read = 0  # the header, then data rows: the next row to read is data row `rows_read`
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            yield from csv.reader(handle)
+            for row in csv.reader(handle):
+                yield row
+                rows_read += 1
     except UnicodeDecodeError:
         raise _undecodable(path, encoding) from None
-    except csv.Error as error:
-        raise ExtractError(path.name, f"not a readable CSV ({error})") from None
+    except csv.Error as error:  # the csv module's own message (e.g. a field too long): never a cell's value
+        raise ExtractError(path.name, f"not a readable CSV ({error})", row=rows_read or None) from None
 
 
 def _cell_text(value: object) -> str:

@@ -1,10 +1,11 @@
 """A large extract is read a chunk at a time with the same result as read whole (issue 7, item 6)."""
 
 import pandas as pd
+import pytest
 
 import warehouse
 from settings import DataDir, Settings
-from sources import load_extract
+from sources import ExtractError, load_extract
 from sources.loading import load_extract_chunks
 from tests.sources.builders import row, write_csv
 from warehouse.ingest import ingest_month
@@ -70,3 +71,12 @@ def test_the_first_chunk_with_dates_decides_each_date_column_s_format(tmp_path):
     _, quarantine, staged = _joined(chunks)
     assert quarantine[["row_number", "column", "reason"]].values.tolist() == [[3, "date_of_birth", "not a date"]]
     assert staged["date_of_birth"].dt.strftime("%Y-%m-%d").fillna("").tolist() == ["", "1985-03-05", "1985-03-07"]
+
+
+def test_a_csv_the_csv_module_cannot_read_names_the_row(tmp_path):
+    path = write_csv(tmp_path / "police.csv", ROWS[:3])
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].rstrip(b"\r") + b"," + b"x" * 200_000 + b"\r"  # row 2: a cell too long to read
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ExtractError, match=r"^police\.csv, row 2: not a readable CSV \(field larger than field limit"):
+        load_extract(path, "police", MONTH)
