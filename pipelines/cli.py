@@ -120,7 +120,7 @@ def _print_month(run, paths: DataDir) -> None:
         print(f"    ! {problem}")
 
 
-def _run(paths: DataDir, months: list[str]) -> int:
+def _run(paths: DataDir, months: list[str], carry_forward: bool = False) -> int:
     from pipelines.instance import instance_for
     from pipelines.runner import run_month
 
@@ -128,7 +128,7 @@ def _run(paths: DataDir, months: list[str]) -> int:
     instance = instance_for(paths)
     failed = False
     for month in months:
-        run = run_month(paths, month, instance)
+        run = run_month(paths, month, instance, carry_forward=carry_forward)
         _print_month(run, paths)
         failed = failed or not run.success
     print(f"Files: {paths.root / 'output'}/<YYYY-MM>/   Dagster UI: make dev")
@@ -183,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     which = run.add_mutually_exclusive_group(required=True)
     which.add_argument("--month")
     which.add_argument("--months", help="YYYY-MM:YYYY-MM")
+    run.add_argument("--carry-forward", action="store_true",
+                     help="a month with no landing folder uses the latest snapshots instead of failing")
 
     demo = commands.add_parser("demo", help="sample data for a realistic council, every month run")
     demo.add_argument("--families", type=int, default=DEMO_FAMILIES)
@@ -209,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "run":
             months = [parse_month(args.month)] if args.month else _month_range(args.months)
-            return _run(paths, _check_months(months))
+            return _run(paths, _check_months(months), carry_forward=args.carry_forward)
         if args.command == "demo":
             return _demo(paths, args.families, _check_months(_month_range(args.months)), args.seed)
         if args.command == "train":

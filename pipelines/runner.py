@@ -49,6 +49,9 @@ def _problems(result: dg.ExecuteInProcessResult) -> list[str]:
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
             problems.append(f"{evaluation.asset_key.to_user_string()}: blocking check failed: {evaluation.description}")
     for event in result.all_events:
+        error = event.event_specific_data.error if event.event_type_value == "STEP_FAILURE" else None
+        if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+            continue   # the failed blocking check above already says why, in one line
         if event.event_type_value == "STEP_FAILURE":
             problems.append(f"{_asset_name(event.step_key)}: {failure_reason(event)}")
         elif event.event_type_value == "STEP_SKIPPED":
@@ -61,7 +64,8 @@ def _asset_name(step_key: str | None) -> str:
     return (step_key or "?").replace("__", "/")
 
 
-def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = None) -> MonthRun:
+def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = None,
+              carry_forward: bool = False) -> MonthRun:
     # The code location, bound to this data folder.
     from pipelines.definitions import build_definitions
 
@@ -70,7 +74,8 @@ def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = 
     job = build_definitions(paths).resolve_job_def("monthly_pipeline")
     started = time.perf_counter()
     result = job.execute_in_process(partition_key=partition_key(month), instance=instance, raise_on_error=False,
-                                    run_config=QUIET, tags={"cfam/started_by": "cli", **run_process_tags()})
+                                    run_config=QUIET, tags={"cfam/started_by": "cli", **run_process_tags(),
+                                                            **({"cfam/carry_forward": "true"} if carry_forward else {})})
     metadata = {
         event.asset_key.to_user_string(): _metadata_values(event.materialization.metadata)
         for event in result.get_asset_materialization_events()

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from settings.paths import SOURCES
+
 
 PSEUDONYM_KEY_ENV = "CFAM_PSEUDONYM_KEY"  # the key of the keyed hash behind pseudonymised references
 
@@ -66,6 +68,30 @@ class PeriodSettings(_Strict):
         return self
 
 
+class LoadingSettings(_Strict):
+    """What the co-ordinator decides about the month's landing folder and how long rows are kept."""
+
+    # A month with no landing folder is an error unless every snapshot is to be carried forward
+    # (also `cfam run --carry-forward`, or the run tag `cfam/carry_forward: true` in the UI).
+    carry_forward: bool = False
+    # A snapshot source whose latest extract is older than this many months fails its check.
+    max_snapshot_age_months: int = Field(2, ge=0)
+    # Months of rows kept per source, as each information-sharing agreement requires (e.g. {police: 72});
+    # a source not listed is kept for good. Older months are purged from raw, staging and quarantine at each run.
+    retention_months: dict[str, int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_sources_kept_a_month_or_more(self) -> LoadingSettings:
+        unknown = sorted(set(self.retention_months) - set(SOURCES))
+        if unknown:
+            raise ValueError(f"loading.retention_months: unknown source {', '.join(unknown)}; "
+                             f"expected one of {', '.join(SOURCES)}")
+        short = [source for source, months in self.retention_months.items() if months < 1]
+        if short:
+            raise ValueError(f"loading.retention_months must be at least 1 month ({', '.join(short)})")
+        return self
+
+
 class Settings(_Strict):
     la_code: str = "874"  # the council's code in the department's files (Peterborough: 874)
     # Town names dropped from addresses before comparing them ("14 High St, Peterborough" = "14 High Street").
@@ -74,6 +100,7 @@ class Settings(_Strict):
     terms: TermDates = TermDates()
     validation: ValidationSettings = ValidationSettings()
     period: PeriodSettings = PeriodSettings()
+    loading: LoadingSettings = LoadingSettings()
     # Returns: family_ref and person_ref as HMAC-SHA256 of the council's ids with the key in CFAM_PSEUDONYM_KEY.
     pseudonymise_refs: bool = False
 

@@ -45,3 +45,10 @@ def months_between(first: str, last: str) -> list[str]:
         months.append(current)
         year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
     return months
+
+
+def months_before(month: str, count: int) -> str:
+    """The month `count` months before `month` (`count` 0 is `month` itself)."""
+    year, mon = map(int, parse_month(month).split("-"))
+    index = year * 12 + mon - 1 - count
+    return f"{index // 12}-{index % 12 + 1:02d}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from settings.paths import SOURCES
+from sources.landing import LandingFolder, sort_landing_folder
 from sources.loading import ExtractResult, load_extract
 from sources.reading import ExtractError
 
@@ -16,20 +17,18 @@ SNAPSHOT_SOURCES: frozenset[str] = frozenset({"early_help", "dwp", "cross_keys_h
 
 
 def find_extract(landing_month_dir: Path, source: str) -> Path | None:
-    """`<source>.csv` or `<source>.xlsx` in the month's landing folder (extension in any case); None if neither.
+    """The source's extract in the month's landing folder (named as `sources.landing` allows); None if none.
 
-    Both present is an ExtractError: which one the partner meant is not ours to guess.
+    Two candidates are an ExtractError: which one the partner meant is not ours to guess.
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
     folder = Path(landing_month_dir)
-    if not folder.is_dir():
-        return None
-    found = sorted(path for path in folder.iterdir()
-                   if path.is_file() and path.stem == source and path.suffix.lower() in (".csv", ".xlsx"))
+    found = sort_landing_folder(folder, folder.name).files_for(source)
     if len(found) > 1:
-        raise ExtractError(f"{folder.name}: more than one {source} extract ({', '.join(p.name for p in found)})")
+        raise ExtractError(", ".join(path.name for path in found), f"more than one {source} extract; keep one")
     return found[0] if found else None
 
 
-__all__ = ["SNAPSHOT_SOURCES", "SOURCES", "ExtractError", "ExtractResult", "find_extract", "load_extract"]
+__all__ = ["SNAPSHOT_SOURCES", "SOURCES", "ExtractError", "ExtractResult", "LandingFolder", "find_extract",
+           "load_extract", "sort_landing_folder"]

@@ -24,6 +24,7 @@ LAYOUT = Layout(
     key=("nino", "spell_type", "start_date"),
     stage=_stage,
     dates=frozenset({"date_of_birth", "start_date", "end_date"}),
+    not_after_month=frozenset({"start_date", "end_date"}),
     allowed={
         "gender": GENDERS,
         "spell_type": ("benefit", "employment"),

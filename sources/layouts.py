@@ -49,6 +49,7 @@ class Layout:
     counts: frozenset[str] = frozenset()   # whole numbers, not negative
     amounts: frozenset[str] = frozenset()  # numbers, not negative
     row_checks: Callable[[pd.DataFrame], list[Issue]] = lambda typed: []
+    not_after_month: frozenset[str] = frozenset()  # dates of events that cannot lie after the extract's month
 
 
 def standard_columns(forename: pd.Series, surname: pd.Series, postcode: pd.Series, address: pd.Series,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,9 +13,9 @@ from settings import Settings, parse_month
 from sources import cross_keys_homes, dwp, early_help, police, school_attendance
 from sources.layouts import Layout, StageContext
 from sources.quarantine import TOO_MANY_CELLS, Issue, quarantine_frame
-from sources.reading import ExtractError, load_mapping, read_cells, select_columns
+from sources.reading import CHUNK_ROWS, ExtractError, load_mapping, read_cell_chunks, select_columns
 from sources.standardise import DEFAULT_TOWNS
-from sources.validate import check_cells
+from sources.validate import SeenRows, check_cells
 from warehouse import connect
 
 LAYOUTS: dict[str, Layout] = {
@@ -27,7 +28,7 @@ RAW_COLUMNS = ("month", "source", "source_file", "row_number", "row_key", "outco
 class ExtractResult:
     source: str
     file: str                  # the file's name only
-    raw: pd.DataFrame          # raw.extract_rows: every row read, whatever became of it
+    raw: pd.DataFrame          # raw.extract_rows: every row read (the contract's columns), whatever became of it
     staged: pd.DataFrame       # staging.<source>: the rows loaded
     quarantine: pd.DataFrame   # ops.quarantine: one row per reason per quarantined row
     rows_read: int
@@ -65,27 +66,55 @@ def _staged(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def load_extract(path: Path, source: str, month: str, *, mapping_path: Path | None = None,
-                 settings: Settings | None = None, towns: tuple[str, ...] = DEFAULT_TOWNS) -> ExtractResult:
-    """Read one extract and split its rows into loaded, quarantined and exact repeats.
+def load_extract_chunks(path: Path, source: str, month: str, *, mapping_path: Path | None = None,
+                        settings: Settings | None = None, towns: tuple[str, ...] = DEFAULT_TOWNS,
+                        chunk_rows: int = CHUNK_ROWS) -> Iterator[ExtractResult]:
+    """Read one extract `chunk_rows` rows at a time and split each chunk's rows into loaded, quarantined and
+    exact repeats (of any earlier row of the file): memory stays bounded whatever the file's size.
 
     `mapping_path` is `config/mappings/<source>.yaml` (no file there means the default layout); `towns` are
     removed from the end of addresses (standardise_address). Raises ExtractError when the whole file cannot
-    be read; a bad row is quarantined and never stops the others.
+    be read, possibly after some chunks (a caller that writes them wraps the writes in one transaction);
+    a bad row is quarantined and never stops the others.
     """
     if source not in LAYOUTS:
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(LAYOUTS)}")
     path, month, layout = Path(path), parse_month(month), LAYOUTS[source]
     mapping = load_mapping(mapping_path)
-    cells, overlong = read_cells(path, mapping)
-    checked = check_cells(select_columns(path, cells, layout.columns), layout, month, mapping.date_format)
+    context = StageContext(month, settings or Settings(), tuple(towns))
+    seen = SeenRows()
+    for cells, overlong in read_cell_chunks(path, mapping, chunk_rows):
+        yield _load_chunk(path, cells, overlong, layout, context, mapping.date_format, seen)
+
+
+def load_extract(path: Path, source: str, month: str, *, mapping_path: Path | None = None,
+                 settings: Settings | None = None, towns: tuple[str, ...] = DEFAULT_TOWNS) -> ExtractResult:
+    """The whole extract in one result (`load_extract_chunks` joined): for small files and tests."""
+    chunks = list(load_extract_chunks(path, source, month, mapping_path=mapping_path, settings=settings,
+                                      towns=towns))
+    if len(chunks) == 1:
+        return chunks[0]
+    return ExtractResult(
+        source=source, file=chunks[0].file,
+        raw=pd.concat([chunk.raw for chunk in chunks], ignore_index=True),
+        staged=pd.concat([chunk.staged for chunk in chunks], ignore_index=True),
+        quarantine=pd.concat([chunk.quarantine for chunk in chunks], ignore_index=True),
+        **{count: sum(getattr(chunk, count) for chunk in chunks)
+           for count in ("rows_read", "rows_loaded", "rows_quarantined", "duplicates_removed")},
+    )
+
+
+def _load_chunk(path: Path, cells: pd.DataFrame, overlong: list[int], layout: Layout, context: StageContext,
+                date_format: str | None, seen: SeenRows) -> ExtractResult:
+    source, month = layout.source, context.month
+    contract_cells = select_columns(path, cells, layout.columns)
+    checked = check_cells(contract_cells, layout, month, date_format, seen)
     overlong_rows = pd.Series(cells.index.isin(overlong), index=cells.index) & ~checked.repeats
     issues = [*checked.issues, Issue(overlong_rows, None, TOO_MANY_CELLS)]
     quarantine = quarantine_frame(issues, checked.row_keys, month, source, path.name)
 
     quarantined = cells.index.isin(quarantine["row_number"])
     loaded = ~quarantined & ~checked.repeats.to_numpy()
-    context = StageContext(month, settings or Settings(), tuple(towns))
     staged = layout.stage(checked.typed[loaded], context).assign(
         month=month, source_file=path.name, row_number=cells.index[loaded], row_key=checked.row_keys[loaded]
     )
@@ -94,7 +123,9 @@ def load_extract(path: Path, source: str, month: str, *, mapping_path: Path | No
     raw = pd.DataFrame({
         "month": month, "source": source, "source_file": path.name, "row_number": cells.index.astype("int64"),
         "row_key": checked.row_keys.to_numpy(), "outcome": outcome.to_numpy(),
-        "fields": [dict(zip(cells.columns, row, strict=True)) for row in cells.itertuples(index=False, name=None)],
+        # The contract's columns only: a partner's extra (often free-text) columns are never kept.
+        "fields": [dict(zip(layout.columns, row, strict=True))
+                   for row in contract_cells.itertuples(index=False, name=None)],
     }, columns=list(RAW_COLUMNS))
     return ExtractResult(
         source=source, file=path.name, raw=raw, staged=_staged(staged, source), quarantine=quarantine,
@@ -103,4 +134,4 @@ def load_extract(path: Path, source: str, month: str, *, mapping_path: Path | No
     )
 
 
-__all__ = ["ExtractError", "ExtractResult", "LAYOUTS", "load_extract", "staging_columns"]
+__all__ = ["ExtractError", "ExtractResult", "LAYOUTS", "load_extract", "load_extract_chunks", "staging_columns"]

@@ -28,6 +28,7 @@ LAYOUT = Layout(
     stage=_stage,
     required=frozenset({"incident_date", "incident_type", "person_role"}),
     dates=frozenset({"incident_date", "date_of_birth"}),
+    not_after_month=frozenset({"incident_date"}),
     allowed={
         "incident_type": ("crime", "asb", "domestic_abuse"),
         "person_role": ("offender", "suspect", "victim", "witness"),

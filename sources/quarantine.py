@@ -14,6 +14,9 @@ NOT_A_NUMBER = "not a number"
 ABSENCE_EXCEEDS_SESSIONS = "absence exceeds sessions possible"
 DUPLICATE_KEY = "duplicate key with different content"
 TOO_MANY_CELLS = "more cells than the header"
+BORN_IN_FUTURE = "date of birth after the extract's month"
+BORN_BEFORE_1900 = "date of birth before 1900"
+DATE_AFTER_MONTH = "date after the extract's month"
 
 QUARANTINE_COLUMNS = ("month", "source", "source_file", "row_number", "column", "reason", "row_key")
 

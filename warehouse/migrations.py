@@ -13,6 +13,10 @@ import duckdb
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (2, "matching.matches gains the plain reason shown to the analyst",
      "ALTER TABLE matching.matches ADD COLUMN IF NOT EXISTS reason VARCHAR"),
+    (3, "the load summary says each source's status, why, and the rows purged under retention",
+     "ALTER TABLE ops.load_summary ADD COLUMN IF NOT EXISTS status VARCHAR;"
+     "ALTER TABLE ops.load_summary ADD COLUMN IF NOT EXISTS note VARCHAR;"
+     "ALTER TABLE ops.load_summary ADD COLUMN IF NOT EXISTS rows_purged INTEGER"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

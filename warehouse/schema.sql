@@ -19,7 +19,7 @@ CREATE SCHEMA IF NOT EXISTS ops;
 CREATE SCHEMA IF NOT EXISTS matching;
 CREATE SCHEMA IF NOT EXISTS programme;
 
--- Every row read, as read (after the mapping renamed its columns), whatever became of it: nothing is lost.
+-- Every row read, as read (the contract's columns, after the mapping renamed them), whatever became of it.
 CREATE TABLE IF NOT EXISTS raw.extract_rows (
     month VARCHAR NOT NULL,
     source VARCHAR NOT NULL,
@@ -48,7 +48,10 @@ CREATE TABLE IF NOT EXISTS ops.load_summary (
     rows_loaded INTEGER NOT NULL,
     rows_quarantined INTEGER NOT NULL,
     duplicates_removed INTEGER NOT NULL,
-    used_from_month VARCHAR               -- snapshots: the month whose extract stands for this one
+    used_from_month VARCHAR,              -- snapshots: the month whose extract stands for this one
+    status VARCHAR,                       -- loaded | no extract | carried forward | failed
+    note VARCHAR,                         -- one line, no personal data
+    rows_purged INTEGER                   -- older rows removed under loading.retention_months
 );
 
 CREATE TABLE IF NOT EXISTS staging.early_help (
@@ -237,3 +240,5 @@ CREATE TABLE IF NOT EXISTS matching.scored_pairs (
     match_probability DOUBLE,
     comparison_weights DOUBLE[]      -- mw_<comparison> in the model's comparison order
 );
+
+-- Loading (issue 7): why a source failed or was carried forward, and rows purged under its retention.

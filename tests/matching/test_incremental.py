@@ -9,7 +9,7 @@ PREVIOUS_MONTH = "2016-11"
 
 def _clear_cache(con) -> None:
     for table in ("scored_pairs", "scored_people"):
-        con.execute(f"DROP TABLE IF EXISTS matching.{table}").fetchall()
+        con.execute(f"DELETE FROM matching.{table}").fetchall()
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:

@@ -53,13 +53,13 @@ def test_a_failed_asset_is_one_line_naming_the_asset_and_the_cause(tmp_path, mon
     assert main(["run", "--month", "2015-02"]) == 1
     out, err = capsys.readouterr()
     problems = [line.strip() for line in out.splitlines() if line.strip().startswith("!")]
-    assert problems == ["! staging/police: police.csv: the file is empty"]
+    assert problems == ["! staging/police: blocking check failed: not loaded: police.csv: the file is empty"]
     for noise in ("Traceback", "DagsterExecutionStepExecutionError", "Error occurred while executing"):
         assert noise not in out + err
-    # The UI's step failure carries the same one line; the stack trace stays in the event log for developers.
+    # The UI shows the same line as the failed blocking check's result, with no stack trace.
     with dg.DagsterInstance.get() as instance:  # DAGSTER_HOME is the data folder's, as above
         [run] = instance.get_runs()
-        [failure] = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
-    data = failure.dagster_event.step_failure_data
-    assert data.user_failure_data.description == "police.csv: the file is empty"
-    assert data.error.stack and "ExtractError" in (data.error.cause.cls_name if data.error.cause else data.error.cls_name)
+        evaluations = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    failed = [event.dagster_event.event_specific_data for event in evaluations
+              if not event.dagster_event.event_specific_data.passed]
+    assert [evaluation.description for evaluation in failed] == ["not loaded: police.csv: the file is empty"]

@@ -35,7 +35,7 @@ VALID_ROWS: dict[str, dict[str, object]] = {
     "dwp": {
         "nino": "AB123456C", "forename": "William", "surname": "O'Neill", "date_of_birth": "14/02/1985",
         "gender": "M", "address": "Flat 2, 14a High Street, Peterborough", "postcode": "PE1 2AB",
-        "spell_type": "benefit", "benefit": "UC", "uc_regime": "searching_for_work", "start_date": "29/04/2015",
+        "spell_type": "benefit", "benefit": "UC", "uc_regime": "searching_for_work", "start_date": "29/01/2015",
         "end_date": "",
     },
     "cross_keys_homes": {

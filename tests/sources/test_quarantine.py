@@ -83,11 +83,11 @@ def test_exact_repeat_is_removed_and_counted_not_quarantined(tmp_path):
 
 
 def test_same_key_different_content_quarantines_the_later_row(tmp_path):
-    # Same key once the date is normalised: 29/04/2015 and 2015-04-29 are one start date.
-    rows = [row("dwp"), row("dwp", start_date="2015-04-29", end_date="30/06/2015"), row("dwp")]
+    # Same key once the date is normalised: 29/01/2015 and 2015-01-29 are one start date.
+    rows = [row("dwp"), row("dwp", start_date="2015-01-29", end_date="28/02/2015"), row("dwp")]
     result = load(tmp_path, "dwp", rows)
     assert reasons(result) == [(2, None, "duplicate key with different content")]
-    assert result.quarantine["row_key"].tolist() == ["AB123456C|benefit|2015-04-29"]
+    assert result.quarantine["row_key"].tolist() == ["AB123456C|benefit|2015-01-29"]
     assert result.raw["outcome"].tolist() == ["loaded", "quarantined", "duplicate"]
     assert result.duplicates_removed == 1
 
@@ -108,7 +108,7 @@ def test_blank_and_swapped_dates_of_birth_load(tmp_path):
         ("early_help", {"person_id": " P001 "}, "P001"),
         ("school_attendance", {"term": " autumn"}, "A123456789012|2015/16|autumn"),
         ("police", {}, "INC0001|PR001"),
-        ("dwp", {"start_date": "29-Apr-15"}, "AB123456C|benefit|2015-04-29"),
+        ("dwp", {"start_date": "29-Jan-15"}, "AB123456C|benefit|2015-01-29"),
         ("cross_keys_homes", {"snapshot_date": "42094"}, "T0001|H001|2015-03-31"),
     ],
 )
@@ -122,3 +122,37 @@ def test_row_key_keeps_parts_as_written_while_enumerations_are_canonical(tmp_pat
     result = load(tmp_path, "school_attendance", [row("school_attendance", term="Autumn", gender="f")])
     assert result.staged["row_key"].tolist() == ["A123456789012|2015/16|Autumn"]
     assert result.staged[["term", "gender"]].values.tolist() == [["autumn", "F"]]
+
+
+@pytest.mark.parametrize(
+    ("source", "changes", "column", "reason"),
+    [
+        ("early_help", {"date_of_birth": "01/01/2016"}, "date_of_birth", "date of birth after the extract's month"),
+        ("early_help", {"date_of_birth": "31/12/1899"}, "date_of_birth", "date of birth before 1900"),
+        ("school_attendance", {"date_of_birth": "2030-05-03"}, "date_of_birth",
+         "date of birth after the extract's month"),
+        ("police", {"date_of_birth": "14/02/1885"}, "date_of_birth", "date of birth before 1900"),
+        ("police", {"incident_date": "01/01/2016"}, "incident_date", "date after the extract's month"),
+        ("dwp", {"start_date": "01/01/2016"}, "start_date", "date after the extract's month"),
+        ("dwp", {"end_date": "02/01/2016"}, "end_date", "date after the extract's month"),
+        ("cross_keys_homes", {"date_of_birth": "42500"}, "date_of_birth", "date of birth after the extract's month"),
+    ],
+)
+def test_implausible_dates_are_quarantined_with_file_row_and_column(tmp_path, source, changes, column, reason):
+    result = load(tmp_path, source, [row(source), row(source, **changes, **_other_key(source))])  # month 2015-12
+    assert reasons(result) == [(2, column, reason)]
+    assert result.quarantine["source_file"].tolist() == [f"{source}.csv"]
+    assert result.rows_loaded == 1
+
+
+def test_the_last_day_of_the_month_and_1900_are_plausible(tmp_path):
+    rows = [row("police", person_ref="A", date_of_birth="01/01/1900", incident_date="31/12/2015"),
+            row("police", person_ref="B", date_of_birth="31/12/2015")]
+    assert load(tmp_path, "police", rows).rows_loaded == 2
+
+
+def _other_key(source: str) -> dict[str, str]:
+    """A second key, so the changed row is not a duplicate key of the first."""
+    return {"early_help": {"person_id": "P002"}, "school_attendance": {"upn": "B123456789012"},
+            "police": {"person_ref": "PR002"}, "dwp": {"nino": "CD123456A"},
+            "cross_keys_homes": {"person_ref": "H002"}}[source]

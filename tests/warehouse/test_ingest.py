@@ -51,8 +51,10 @@ def test_snapshot_month_without_a_file_uses_the_latest_earlier_snapshot(tmp_path
     _land(paths, "2015-04", "dwp", DWP_HEADER + DWP_ROW)
     con = warehouse.connect(paths.warehouse)
     ingest_month(con, paths, "dwp", "2015-04", Settings())
+    paths.landing_month("2015-05").mkdir()  # the month's folder, without a DWP file
     carried = ingest_month(con, paths, "dwp", "2015-05", Settings())
     assert carried.file is None and carried.used_from_month == "2015-04"
+    assert (carried.status, carried.note) == ("carried forward", None)
     assert con.execute("SELECT count(*) FROM staging.dwp WHERE month = '2015-05'").fetchall() == [(0,)]
 
     absent = ingest_month(con, paths, "police", "2015-05", Settings())  # an increment: none that month
@@ -69,7 +71,7 @@ def test_load_files_list_every_source_and_quarantined_row(tmp_path):
 
     summary = pd.read_csv(paths.output("2015-02") / "load_summary.csv")
     assert list(summary.columns) == ["source", "file", "rows_read", "rows_loaded", "rows_quarantined",
-                                     "duplicates_removed", "used_from_month"]
+                                     "duplicates_removed", "used_from_month", "status", "note", "rows_purged"]
     assert summary.set_index("source").loc["police", "rows_quarantined"] == 1
     quarantine = pd.read_csv(paths.output("2015-02") / "quarantine.csv", dtype=str)
     assert quarantine[["source", "file", "row_number", "column"]].values.tolist() == [
