@@ -34,7 +34,7 @@ test-fast: $(STAMP)
 dev: $(STAMP)
 	umask 077 && \
 	export DAGSTER_HOME="$${DAGSTER_HOME:-$$(realpath -m "$${CFAM_DATA_DIR:-data}")/dagster}" && \
-	$(BIN)/python -c "from pipelines.instance import prepare_dagster_home as p; from settings import DataDir; p(DataDir.from_env())" && \
+	$(BIN)/python -c "from runtime.instance import prepare_dagster_home as p; from settings import DataDir; p(DataDir.from_env())" && \
 	$(BIN)/dagster dev -w workspace.yaml --host 127.0.0.1 --port $${CFAM_UI_PORT:-3000}
 
 benchmark: $(STAMP)

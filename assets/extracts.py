@@ -12,11 +12,11 @@ import dagster as dg
 
 from assets.month import write_month_page
 from expectations import validate_month
-from pipelines.partitions import monthly_partitions
-from pipelines.resources import CfamStore
+from runtime.partitions import monthly_partitions
+from runtime.resources import CfamStore
 from settings import parse_month
 from sources import SOURCES
-from warehouse.ingest import SourceLoad, ingest_month, unrecognised_files, write_load_files
+from sources.ingest import SourceLoad, ingest_month, unrecognised_files, write_load_files
 
 DESCRIPTIONS = {
     "early_help": "The Early Help register: a monthly snapshot of families and their members.",

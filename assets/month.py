@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from pipelines.partitions import monthly_partitions
-from pipelines.resources import CfamStore
+from runtime.partitions import monthly_partitions
+from runtime.resources import CfamStore
 from settings import parse_month
 from warehouse.files import write_text_atomic
 from warehouse.month_page import (

@@ -4,10 +4,10 @@
 import dagster as dg
 
 import programme
-from pipelines.partitions import monthly_partitions
-from pipelines.resources import CfamStore
 from programme.claims import claimed_before
 from programme.reports import named_problems
+from runtime.partitions import monthly_partitions
+from runtime.resources import CfamStore
 from settings import parse_month
 from warehouse.outputs import write_programme_files
 

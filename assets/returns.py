@@ -4,8 +4,6 @@ blocking check that no family is claimed twice, and the month's claim, audit, NI
 import dagster as dg
 
 import programme
-from pipelines.partitions import monthly_partitions
-from pipelines.resources import CfamStore
 from programme.claims import (
     decide_claims,
     families_claimed_twice,
@@ -14,6 +12,8 @@ from programme.claims import (
 )
 from programme.refs import references
 from programme.returns import ROUTES, build_returns
+from runtime.partitions import monthly_partitions
+from runtime.resources import CfamStore
 from settings import parse_month
 from warehouse.outputs import write_returns_files
 

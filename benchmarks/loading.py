@@ -4,7 +4,7 @@
 
 Large extract: writes a police CSV of `--rows` rows (2.7M rows is about 300 MB), then loads it in three fresh
 subprocesses, each reporting its wall time and its own peak memory (getrusage maxrss):
-  ours               warehouse.ingest.ingest_month + expectations.validate_month, as the extract asset runs them
+  ours               sources.ingest.ingest_month + expectations.validate_month, as the extract asset runs them
   pandas_read_csv    pandas.read_csv(dtype=str) of the same file: reading only, no checks
   duckdb_read_csv    DuckDB read_csv(all_varchar) into a table of a fresh database: reading only, no checks
 Town: `--families` Early Help families with the generator's mess rates doubled, on a seed no test uses, every
@@ -78,7 +78,7 @@ def _measure(peer: str, extract: Path, work: Path) -> dict:
         import warehouse
         from expectations import validate_month
         from settings import DataDir, Settings
-        from warehouse.ingest import ingest_month
+        from sources.ingest import ingest_month
 
         paths = DataDir(work)
         folder = paths.landing_month(MONTH)
@@ -151,7 +151,7 @@ def town(families: int, work: Path) -> None:
     from expectations import validate_month
     from settings import DataDir, Settings, months_between
     from sources import SOURCES
-    from warehouse.ingest import ingest_month
+    from sources.ingest import ingest_month
 
     root = work / f"town-{families}"
     if not (root / "landing").is_dir():

@@ -14,7 +14,7 @@ import pandas as pd
 
 from settings import Settings, month_end, month_start
 from settings.paths import SOURCES
-from warehouse import connect
+from warehouse import table_columns
 
 GENDERS = ("M", "F", "U")
 
@@ -77,12 +77,7 @@ def _staging_table(source: str) -> tuple[tuple[str, str], ...]:
     """(column, type) of `staging.<source>`, read from the schema itself so the two never drift."""
     if source not in SOURCES:
         raise ValueError(f"unknown source: {source!r}; expected one of {', '.join(SOURCES)}")
-    con = connect(":memory:")
-    try:
-        return tuple((name, column_type) for name, column_type, *_ in
-                     con.execute(f"DESCRIBE staging.{source}").fetchall())
-    finally:
-        con.close()
+    return tuple((name, column_type) for name, column_type, _ in table_columns(f"staging.{source}"))
 
 
 def staging_columns(source: str) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ def _month_range(text: str) -> list[str]:
 
 
 def _check_months(months: list[str]) -> list[str]:
-    from pipelines.partitions import monthly_partitions
+    from runtime.partitions import monthly_partitions
 
     first = monthly_partitions.start.strftime("%Y-%m")
     if months[0] < first:
@@ -81,7 +81,7 @@ def _check_warehouse_key(paths: DataDir) -> None:
 @contextmanager
 def _holding_data_folder(paths: DataDir, doing: str) -> Iterator[None]:
     """The run lock, for the CLI's own use of the warehouse between runs (another run may be waiting)."""
-    from pipelines.run_lock import holder_record, lock_path, run_lock, say_waiting
+    from runtime.run_lock import holder_record, lock_path, run_lock, say_waiting
 
     with run_lock(lock_path(paths.warehouse), holder_record("-", f"cfam {doing}"), say_waiting):
         yield
@@ -121,8 +121,8 @@ def _print_month(run, paths: DataDir) -> None:
 
 
 def _run(paths: DataDir, months: list[str], carry_forward: bool = False) -> int:
-    from pipelines.instance import instance_for
     from pipelines.runner import run_month
+    from runtime.instance import instance_for
 
     _validate_configuration(paths)
     instance = instance_for(paths)

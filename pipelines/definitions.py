@@ -8,9 +8,9 @@ from assets.month import month_status_page
 from assets.programme import outcomes
 from assets.returns import returns_assets, returns_checks
 from pipelines.jobs import monthly_job, train_model_job
-from pipelines.resources import CfamStore
 from pipelines.schedules import monthly_schedule
 from pipelines.sensors import landing_sensor
+from runtime.resources import CfamStore
 from settings import DataDir
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from pipelines.instance import fail_dead_runs, instance_for, run_process_tags
-from pipelines.partitions import partition_key
+from runtime.instance import fail_dead_runs, instance_for, run_process_tags
+from runtime.partitions import partition_key
 from settings import DataDir
 
 # The event log (stack traces included) goes to the instance and the UI; the terminal gets only the CLI's own

@@ -13,8 +13,8 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.jobs import monthly_job
-from pipelines.partitions import monthly_partitions, partition_key
-from pipelines.resources import CfamStore
+from runtime.partitions import monthly_partitions, partition_key
+from runtime.resources import CfamStore
 
 _MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +15,7 @@ from sources.quarantine import TOO_MANY_CELLS, Issue, quarantine_frame
 from sources.reading import CHUNK_ROWS, ExtractError, load_mapping, read_cell_chunks, select_columns
 from sources.standardise import DEFAULT_TOWNS
 from sources.validate import SeenRows, check_cells
-from warehouse import connect
+from warehouse import table_columns
 
 LAYOUTS: dict[str, Layout] = {
     module.LAYOUT.source: module.LAYOUT for module in (early_help, school_attendance, police, dwp, cross_keys_homes)
@@ -37,12 +36,9 @@ class ExtractResult:
     duplicates_removed: int
 
 
-@lru_cache(maxsize=None)
 def staging_columns(source: str) -> tuple[tuple[str, str, bool], ...]:
     """(name, DuckDB type, nullable) of staging.<source>, from warehouse/schema.sql: the one contract."""
-    with connect(":memory:") as con:
-        rows = con.execute(f"DESCRIBE staging.{source}").fetchall()
-    return tuple((name, column_type, null == "YES") for name, column_type, null, *_ in rows)
+    return table_columns(f"staging.{source}")
 
 
 def _as_schema_type(values: pd.Series, column_type: str, nullable: bool) -> pd.Series:

@@ -1,4 +1,5 @@
-"""Pure code stays pure: only `assets/` and `pipelines/` may import Dagster."""
+"""Pure code stays pure: only `runtime/`, `assets/` and `pipelines/` may import Dagster; and no folder cycles:
+`pipelines/` assembles `assets/`, both stand on `runtime/`; the warehouse stores and knows no extract layout."""
 
 import ast
 from pathlib import Path
@@ -24,7 +25,18 @@ def test_pure_folders_do_not_import_dagster_or_the_dagster_layer():
         files = sorted((ROOT / folder).rglob("*.py"))
         assert files, f"{folder}/ has no modules"
         for path in files:
-            forbidden = _imported_modules(path) & {"dagster", "dagster_duckdb", "assets", "pipelines"}
+            forbidden = _imported_modules(path) & {"dagster", "dagster_duckdb", "runtime", "assets", "pipelines"}
             if forbidden:
                 offenders.append(f"{path.relative_to(ROOT)}: {sorted(forbidden)}")
     assert offenders == []
+
+
+def _offenders(folder: str, forbidden: set[str]) -> list[str]:
+    return [f"{path.relative_to(ROOT)}: {sorted(_imported_modules(path) & forbidden)}"
+            for path in sorted((ROOT / folder).rglob("*.py")) if _imported_modules(path) & forbidden]
+
+
+def test_no_folder_imports_the_one_that_imports_it():
+    assert _offenders("runtime", {"assets", "pipelines"}) == []   # both import runtime/
+    assert _offenders("assets", {"pipelines"}) == []              # pipelines/ assembles assets/
+    assert _offenders("warehouse", {"sources", "matching", "programme"}) == []   # they store through it

@@ -1,6 +1,6 @@
 """Connections and month-scoped writes.
 
-DuckDB allows one writing process per file; a run holds the data folder's run lock (pipelines/run_lock.py)
+DuckDB allows one writing process per file; a run holds the data folder's run lock (runtime/run_lock.py)
 for its whole length, so writes of two runs never interleave.
 
 With `CFAM_ENCRYPTION_KEY` set, the warehouse is a DuckDB encrypted database (AES-GCM): every connection
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +32,19 @@ class WarehouseKeyError(ValueError):
 
 def schema_sql() -> str:
     return resources.files("warehouse").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+@cache
+def table_columns(table: str) -> tuple[tuple[str, str, bool], ...]:
+    """(name, DuckDB type, nullable) of a warehouse table, read from the schema itself: the one contract that
+    the loaders and the validation suites derive their columns from."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(schema_sql())
+        rows = con.execute(f"DESCRIBE {table}").fetchall()
+    finally:
+        con.close()
+    return tuple((name, column_type, null == "YES") for name, column_type, null, *_ in rows)
 
 
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:

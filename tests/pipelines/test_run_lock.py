@@ -9,13 +9,13 @@ import time
 
 import dagster as dg
 
-from pipelines.instance import HOST_TAG, PID_TAG, fail_dead_runs, run_process_tags
-from pipelines.run_lock import holder_record, run_lock, waiting_message
+from runtime.instance import HOST_TAG, PID_TAG, fail_dead_runs, run_process_tags
+from runtime.run_lock import holder_record, run_lock, waiting_message
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from pipelines.run_lock import holder_record, run_lock
+from runtime.run_lock import holder_record, run_lock
 with run_lock(Path(sys.argv[1]), holder_record("run-abcdef12", "cli"), lambda other: None):
     print("held", flush=True)
     time.sleep(60)

@@ -6,8 +6,8 @@ import os
 
 import dagster as dg
 
-from pipelines.resources import CfamStore
 from pipelines.sensors import landing_sensor
+from runtime.resources import CfamStore
 
 
 def _evaluate(data_dir, cursor=None):

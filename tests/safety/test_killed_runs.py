@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import sample_data
-from pipelines.instance import prepare_dagster_home
-from pipelines.partitions import partition_key
+from runtime.instance import prepare_dagster_home
+from runtime.partitions import partition_key
 from settings import DataDir
 from tests.safety.conftest import (
     cfam,

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 import warehouse
 from settings import DataDir, Settings
+from sources.ingest import ingest_month
 from sources.loading import LAYOUTS
 from sources.reading import CHUNK_ROWS
 from tests.sources.builders import VALID_ROWS, write_csv, write_xlsx
-from warehouse.ingest import ingest_month
 
 MONTH = "2015-03"
 # Printable text every encoding under test can hold (no leading "=": openpyxl would store a formula).

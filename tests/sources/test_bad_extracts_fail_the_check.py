@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from assets.extracts import CARRY_FORWARD_TAG, extract_assets, extract_key
-from pipelines.resources import CfamStore
+from runtime.resources import CfamStore
 from settings import DataDir
 from tests.sources.builders import row, write_csv
 

@@ -6,9 +6,9 @@ import pytest
 import warehouse
 from settings import DataDir, Settings
 from sources import ExtractError, load_extract
+from sources.ingest import ingest_month
 from sources.loading import load_extract_chunks
 from tests.sources.builders import row, write_csv
-from warehouse.ingest import ingest_month
 
 MONTH = "2015-03"
 ROWS = [

@@ -10,7 +10,7 @@ import pytest
 from assets.matching import MATCH_RATE_CHECK, MATCHES_KEY, MODEL_KEY, _match_rate_check
 from matching.quality_report import QualityFigures
 from pipelines.definitions import build_definitions
-from pipelines.partitions import monthly_partitions_for, partition_months
+from runtime.partitions import monthly_partitions_for, partition_months
 from settings import DataDir, Settings
 from warehouse.month_page import month_page_html, status_metadata
 

@@ -6,14 +6,14 @@ import yaml
 
 import warehouse
 from settings import DataDir, Settings, SettingsError, load_settings
-from tests.warehouse.test_ingest import (
+from sources.ingest import ingest_month, write_load_files
+from tests.sources.test_ingest import (
     DWP_HEADER,
     DWP_ROW,
     POLICE_HEADER,
     POLICE_ROWS,
     _land,
 )
-from warehouse.ingest import ingest_month, write_load_files
 
 
 def _summary(paths: DataDir, month: str) -> pd.DataFrame:

@@ -4,7 +4,7 @@ import pandas as pd
 
 import warehouse
 from settings import DataDir, Settings
-from warehouse.ingest import ingest_month, write_load_files
+from sources.ingest import ingest_month, write_load_files
 
 POLICE_HEADER = ("incident_ref,person_ref,incident_date,incident_type,person_role,outcome,forename,surname,"
                  "date_of_birth,gender,address,postcode,pnc_id\n")

@@ -10,7 +10,7 @@ import dagster as dg
 
 from settings import DataDir
 
-# One run at a time in the UI's queue; the run lock (pipelines/run_lock.py), not a Dagster pool, keeps CLI
+# One run at a time in the UI's queue; the run lock (runtime/run_lock.py), not a Dagster pool, keeps CLI
 # and UI runs from interleaving, since a pool slot held by a killed run is never given back. No telemetry.
 INSTANCE_YAML = """\
 concurrency:

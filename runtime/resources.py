@@ -1,6 +1,6 @@
 """The one resource every asset uses: the data folder, its settings and its warehouse.
 
-Executing a run, the resource holds the data folder's run lock from start to end (pipelines/run_lock.py),
+Executing a run, the resource holds the data folder's run lock from start to end (runtime/run_lock.py),
 makes every file the run creates owner-only, and clears runs that a dead process left in progress.
 """
 
@@ -16,15 +16,15 @@ import dagster as dg
 import duckdb
 
 import warehouse
-from pipelines.instance import fail_dead_runs, run_process_tags
-from pipelines.run_lock import (
+from programme import PlanError
+from runtime.instance import fail_dead_runs, run_process_tags
+from runtime.run_lock import (
     holder_record,
     lock_path,
     run_lock,
     say_waiting,
     waiting_message,
 )
-from programme import PlanError
 from settings import DataDir, Settings, SettingsError, load_settings
 from sources.reading import ExtractError
 from warehouse.db import WarehouseKeyError

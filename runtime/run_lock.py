@@ -2,7 +2,7 @@
 
 The kernel releases an `flock` when its process dies (SIGKILL, out of memory, a reboot), so a killed run can
 never leave the data folder locked, as a Dagster pool slot can. CLI runs, UI runs, sensor and schedule runs
-all take it (pipelines/resources.py), so their writes never interleave. The lock file says which run holds
+all take it (runtime/resources.py), so their writes never interleave. The lock file says which run holds
 it (run id, process id, who started it: no personal data), so a waiting run can say whom it waits for, and
 the next holder can tell that the previous one died.
 """
