@@ -14,42 +14,12 @@ import pandas as pd
 
 from settings import Settings, month_end, month_start
 from settings.paths import SOURCES
+from sources.loading import LAYOUTS
 from warehouse import table_columns
 
-GENDERS = ("M", "F", "U")
-
+# Each source's enumerations, as its layout declares them (sources/vocabulary.py holds the values).
 ALLOWED_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "early_help": {
-        "role": ("parent_carer", "child", "other_adult"),
-        "gender": GENDERS,
-        "csc_status": ("none", "cin", "cp", "lac"),
-    },
-    "school_attendance": {
-        "gender": GENDERS,
-        "term": ("autumn", "spring", "summer"),
-    },
-    "police": {
-        "incident_type": ("crime", "asb", "domestic_abuse"),
-        "person_role": ("offender", "suspect", "victim", "witness"),
-        "outcome": (
-            "charge", "caution", "youth_caution", "youth_conditional_caution", "conviction",
-            "community_resolution", "asb_warning", "acceptable_behaviour_contract", "asb_injunction",
-            "criminal_behaviour_order", "dispersal", "no_further_action",
-        ),
-        "gender": GENDERS,
-    },
-    "dwp": {
-        "spell_type": ("benefit", "employment"),
-        "benefit": ("JSA", "ESA", "IS", "IB", "UC", "CA", "PIP", "DLA", "HB"),
-        "uc_regime": (
-            "searching_for_work", "preparing_for_work", "planning_for_work", "no_work_requirements",
-            "working_enough", "working_with_requirements",
-        ),
-        "gender": GENDERS,
-    },
-    "cross_keys_homes": {
-        "person_role": ("lead_tenant", "joint_tenant", "household_member"),
-    },
+    source: dict(layout.allowed) for source, layout in LAYOUTS.items()
 }
 
 # National Insurance number: two letters, six digits, suffix A-D (spaces between the pairs tolerated).

@@ -9,6 +9,8 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sources.vocabulary import BENEFITS, CSC_STATUSES, NEEDS, POLICE_OUTCOMES, UC_REGIMES
+
 INDICATORS: dict[str, int] = {
     "1a": 1, "1b": 1, "1c": 1, "1d": 1,
     "2a": 2, "2b": 2, "2c": 2, "2d": 2,
@@ -18,16 +20,6 @@ INDICATORS: dict[str, int] = {
     "6a": 6, "6b": 6,
 }
 PRACTITIONER_INDICATORS = ("1d", "2d", "3b", "4c", "5b", "6a")
-NEEDS = ("crime", "asb", "school_attendance", "exclusion", "child_in_need", "child_protection", "early_help_need",
-         "worklessness", "debt", "housing", "neet", "domestic_abuse", "mental_health", "substance_misuse",
-         "physical_health", "other")
-POLICE_OUTCOMES = ("charge", "caution", "youth_caution", "youth_conditional_caution", "conviction",
-                   "community_resolution", "asb_warning", "acceptable_behaviour_contract", "asb_injunction",
-                   "criminal_behaviour_order", "dispersal", "no_further_action")
-BENEFITS = ("JSA", "ESA", "IS", "IB", "UC", "CA", "PIP", "DLA", "HB")
-UC_REGIMES = ("searching_for_work", "preparing_for_work", "planning_for_work", "no_work_requirements",
-              "working_enough", "working_with_requirements")
-CSC_STATUSES = ("none", "cin", "cp", "lac")
 
 DEFAULT_PLAN_FILE = Path(__file__).resolve().parent.parent / "config" / "outcomes_plan.yaml"
 

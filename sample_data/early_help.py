@@ -8,6 +8,7 @@ import pandas as pd
 from sample_data._util import NA, add_months, person_hash, unit
 from sample_data.places import TOWN
 from sample_data.town import Town
+from sources.vocabulary import NEEDS
 
 COLUMNS = (
     "family_id", "person_id", "role", "forename", "middle_names", "surname", "known_as", "date_of_birth",
@@ -15,9 +16,6 @@ COLUMNS = (
     "eha_start_date", "eha_end_date", "lead_professional", "lead_agency", "family_plan_date",
     "identified_needs", "csc_status",
 )
-NEEDS = ("crime", "asb", "school_attendance", "exclusion", "child_in_need", "child_protection", "early_help_need",
-         "worklessness", "debt", "housing", "neet", "domestic_abuse", "mental_health", "substance_misuse",
-         "physical_health", "other")
 # problem -> [(need, chance the assessment records it)]
 NEED_RECALL = {
     "crime": [("crime", 0.85), ("asb", 0.85)],  # the one matching the family's kind of trouble

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sources.layouts import Layout, StageContext, standard_columns
+from sources.vocabulary import TENANCY_ROLES
 
 
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
@@ -24,7 +25,7 @@ LAYOUT = Layout(
     required=frozenset({"person_role", "asb_case_open"}),
     dates=frozenset({"date_of_birth", "snapshot_date", "nosp_served_date", "possession_order_date",
                      "eviction_date", "tenancy_start_date", "tenancy_end_date"}),
-    allowed={"person_role": ("lead_tenant", "joint_tenant", "household_member")},
+    allowed={"person_role": TENANCY_ROLES},
     flags=frozenset({"asb_case_open"}),
     amounts=frozenset({"rent_arrears_gbp", "weeks_in_arrears"}),
 )

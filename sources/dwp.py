@@ -6,6 +6,7 @@ import pandas as pd
 
 from settings import month_end
 from sources.layouts import GENDERS, Layout, StageContext, standard_columns
+from sources.vocabulary import BENEFITS, SPELL_TYPES, UC_REGIMES
 
 
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
@@ -27,9 +28,8 @@ LAYOUT = Layout(
     not_after_month=frozenset({"start_date", "end_date"}),
     allowed={
         "gender": GENDERS,
-        "spell_type": ("benefit", "employment"),
-        "benefit": ("JSA", "ESA", "IS", "IB", "UC", "CA", "PIP", "DLA", "HB"),
-        "uc_regime": ("searching_for_work", "preparing_for_work", "planning_for_work", "no_work_requirements",
-                      "working_enough", "working_with_requirements"),
+        "spell_type": SPELL_TYPES,
+        "benefit": BENEFITS,
+        "uc_regime": UC_REGIMES,
     },
 )

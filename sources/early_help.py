@@ -7,12 +7,7 @@ import pandas as pd
 from settings import month_end
 from sources.layouts import GENDERS, Layout, StageContext, join_address_parts, standard_columns
 from sources.standardise import standardise_name_series
-
-NEEDS = frozenset({
-    "crime", "asb", "school_attendance", "exclusion", "child_in_need", "child_protection", "early_help_need",
-    "worklessness", "debt", "housing", "neet", "domestic_abuse", "mental_health", "substance_misuse",
-    "physical_health", "other",
-})  # fmt: skip
+from sources.vocabulary import CSC_STATUSES, NEEDS, ROLES
 
 
 def needs_list(text: str | None) -> list[str]:
@@ -51,9 +46,9 @@ LAYOUT = Layout(
     required=frozenset({"family_id", "role"}),
     dates=frozenset({"date_of_birth", "eha_start_date", "eha_end_date", "family_plan_date"}),
     allowed={
-        "role": ("parent_carer", "child", "other_adult"),
+        "role": ROLES,
         "gender": GENDERS,
-        "csc_status": ("none", "cin", "cp", "lac"),
+        "csc_status": CSC_STATUSES,
     },
     blank_means={"csc_status": "none"},
 )

@@ -17,7 +17,7 @@ from sources.standardise import (
 )
 
 YES_NO = {"Y": True, "N": False}
-GENDERS = ("M", "F", "U")
+from sources.vocabulary import GENDERS  # noqa: F401  (re-exported for the layouts)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sources.layouts import GENDERS, Layout, StageContext, standard_columns
-
-OUTCOMES = (
-    "charge", "caution", "youth_caution", "youth_conditional_caution", "conviction", "community_resolution",
-    "asb_warning", "acceptable_behaviour_contract", "asb_injunction", "criminal_behaviour_order", "dispersal",
-    "no_further_action",
-)  # fmt: skip
+from sources.vocabulary import INCIDENT_TYPES, PERSON_ROLES, POLICE_OUTCOMES
 
 
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
@@ -30,9 +25,9 @@ LAYOUT = Layout(
     dates=frozenset({"incident_date", "date_of_birth"}),
     not_after_month=frozenset({"incident_date"}),
     allowed={
-        "incident_type": ("crime", "asb", "domestic_abuse"),
-        "person_role": ("offender", "suspect", "victim", "witness"),
-        "outcome": OUTCOMES,
+        "incident_type": INCIDENT_TYPES,
+        "person_role": PERSON_ROLES,
+        "outcome": POLICE_OUTCOMES,
         "gender": GENDERS,
     },
 )

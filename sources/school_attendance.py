@@ -6,6 +6,7 @@ import pandas as pd
 
 from sources.layouts import GENDERS, Layout, StageContext, standard_columns
 from sources.quarantine import ABSENCE_EXCEEDS_SESSIONS, NOT_ALLOWED, Issue
+from sources.vocabulary import TERMS
 
 COUNTS = ("sessions_possible", "authorised_absence", "unauthorised_absence", "fixed_term_exclusions")
 FLAGS = ("permanent_exclusion", "alternative_provision")
@@ -30,7 +31,7 @@ def _row_checks(typed: pd.DataFrame) -> list[Issue]:
 def _term_dates(typed: pd.DataFrame, context: StageContext, end: int) -> pd.Series:
     """Each row's term start (end=0) or end (end=1) from settings.terms; autumn is in the first year."""
     terms = context.settings.terms
-    month_days = typed["term"].map({term: getattr(terms, term)[end] for term in ("autumn", "spring", "summer")})
+    month_days = typed["term"].map({term: getattr(terms, term)[end] for term in TERMS})
     years = _first_year(typed["academic_year"]).astype(int) + (typed["term"] != "autumn").astype(int)
     return pd.to_datetime(years.astype(str) + "-" + month_days, format="%Y-%m-%d")
 
@@ -53,7 +54,7 @@ LAYOUT = Layout(
     stage=_stage,
     required=frozenset({*COUNTS, *FLAGS}),
     dates=frozenset({"date_of_birth"}),
-    allowed={"term": ("autumn", "spring", "summer"), "gender": GENDERS},
+    allowed={"term": TERMS, "gender": GENDERS},
     flags=frozenset(FLAGS),
     counts=frozenset(COUNTS),
     row_checks=_row_checks,
