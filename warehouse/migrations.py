@@ -23,8 +23,9 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply the migrations this warehouse has not had; return its schema version."""
+    # No timestamp: a re-run must leave the same warehouse, byte for byte in every table.
     con.execute("""CREATE TABLE IF NOT EXISTS ops.schema_version (
-                       version INTEGER NOT NULL, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)""")
+                       version INTEGER NOT NULL, description VARCHAR NOT NULL)""")
     current = con.execute("SELECT coalesce(max(version), 1) FROM ops.schema_version").fetchall()[0][0]
     for version, description, sql in MIGRATIONS:
         if version <= current:
@@ -32,7 +33,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
-            con.execute("INSERT INTO ops.schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description])
+            con.execute("INSERT INTO ops.schema_version VALUES (?, ?)", [version, description])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -206,7 +206,7 @@ def test_dagster_ui_launches_a_month_from_the_launchpad_and_shows_match_rates(da
         except PlaywrightTimeout:
             pass
 
-    page.goto(dagster_ui + "/assets/reports/month_status?view=lineage&lineageScope=upstream&lineageDepth=4")
+    page.goto(dagster_ui + "/assets/reports/month_status?view=lineage&lineageScope=upstream&lineageDepth=6")
     page.get_by_text("school_attendance", exact=True).first.wait_for(timeout=60_000)
     dismiss_dialog()
     for name in ("matches", "outcomes", "month_status", "police"):
