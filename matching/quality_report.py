@@ -174,8 +174,18 @@ def _waterfalls(con: duckdb.DuckDBPyConnection, linker: Linker, spot_checks: pd.
         record = scored[(scored["unique_id_l"] == pair.eh_person_id) & (scored["unique_id_r"] == pair.unique_id)]
         if len(record):
             chart = linker.visualisations.waterfall_chart(record.to_dict("records"), filter_nulls=False)
-            charts.append(chart.chart_dict)
+            charts.append(_in_a_stable_order(chart.chart_dict))
     return charts
+
+
+def _in_a_stable_order(spec: dict[str, Any]) -> dict[str, Any]:
+    """Splink joins a comparison's input columns (postcode and address) in the order of a Python set, which
+    changes from one process to the next; sort the parts so a re-run writes the same page."""
+    for datum in spec.get("data", {}).get("values", []):
+        for side in ("value_l", "value_r"):
+            if isinstance(datum.get(side), str) and ", " in datum[side]:
+                datum[side] = ", ".join(sorted(datum[side].split(", ")))
+    return spec
 
 
 # ---- page ------------------------------------------------------------------------------------------------

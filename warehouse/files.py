@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_XLSX_CREATED = dt.datetime(2015, 1, 1)
+XLSX_CREATED = dt.datetime(2015, 1, 1)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def write_xlsx_atomic(sheets: dict[str, pd.DataFrame], path: Path, created: dt.d
     """`created`, when given, is the workbook's creation date (else now): a fixed one makes re-runs byte-identical."""
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
-            writer.book.set_properties({"created": created or _XLSX_CREATED})  # not the clock: re-runs write the same bytes
+            writer.book.set_properties({"created": created or XLSX_CREATED})  # not the clock: re-runs write the same bytes
             for name, frame in sheets.items():
                 neutralise_formulas(frame).to_excel(writer, sheet_name=name[:31], index=False)
 

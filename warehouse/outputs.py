@@ -9,7 +9,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from warehouse.files import _write_atomic, write_csv_atomic, write_text_atomic, write_xlsx_atomic
+from warehouse.files import XLSX_CREATED, _write_atomic, write_csv_atomic, write_text_atomic, write_xlsx_atomic
 
 MATCHES_COLUMNS = ["source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
                    "decision", "method", "model_version"]
@@ -33,6 +33,7 @@ def write_review_workbook(sheet: pd.DataFrame, path: Path) -> None:
     marked, and drop-downs for the decision (accept/reject) and the date decided."""
     columns = list(sheet.columns)
     with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False}) as book:
+        book.set_properties({"created": XLSX_CREATED})  # not the clock: a re-run writes the same bytes
         page = book.add_worksheet("clerical_review")
         header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
                                   "border": 1})
