@@ -1,12 +1,12 @@
 """Person matching: the trained model (an artefact, trained by hand) and the month's matches."""
 
 
-from pathlib import Path
 
 import dagster as dg
 
 import matching
 from assets.extracts import extract_key
+from matching.model_in_force import ModelChoiceError, ModelInForce, model_in_force
 from matching.quality_report import (
     QualityFigures,
     headline,
@@ -14,7 +14,6 @@ from matching.quality_report import (
     match_rate_changes,
 )
 from matching.review import queue_rows, read_reviews, review_context, review_sheet
-from matching.model_in_force import ModelChoiceError, ModelInForce, model_in_force
 from matching.train import load_model
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import CfamStore

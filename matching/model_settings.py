@@ -9,11 +9,12 @@ Every input table (a "person record") has these columns; other columns are ignor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from matching.udfs import TOKEN_SET_RATIO
 
@@ -32,7 +33,7 @@ FORENAME_IS_OTHER_NAME = ("list_contains(other_forenames_l, forename_std_r)"
                           " OR list_contains(other_forenames_r, forename_std_l)")
 
 
-def _null(column: str) -> cll.CustomLevel:
+def _null(column: str) -> ComparisonLevelCreator:  # configure() returns the base class
     return cll.CustomLevel(f"{column}_l IS NULL OR {column}_r IS NULL", "missing").configure(is_null_level=True)
 
 
@@ -240,7 +241,8 @@ def settings_creator(*, uk_postcodes: bool = True, with_gender: bool = True, wit
         unique_id_column_name="unique_id",
         source_dataset_column_name="source_dataset",
         comparisons=comparisons,
-        blocking_rules_to_generate_predictions=[*PREDICTION_BLOCKING_RULES, *extra_blocking_rules],
+        # Splink turns SQL strings into rules (to_blocking_rule_creator); its annotation leaves str out.
+        blocking_rules_to_generate_predictions=cast(list[Any], [*PREDICTION_BLOCKING_RULES, *extra_blocking_rules]),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )

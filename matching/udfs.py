@@ -7,6 +7,7 @@ import threading
 import duckdb
 import numpy as np
 import pyarrow as pa
+from duckdb.func import FunctionNullHandling, PythonUDFType
 from rapidfuzz import fuzz, process
 
 TOKEN_SET_RATIO = "token_set_ratio"
@@ -49,4 +50,4 @@ def register_udfs(con: duckdb.DuckDBPyConnection) -> None:
         return
     varchar, double = duckdb.sqltype("VARCHAR"), duckdb.sqltype("DOUBLE")
     con.create_function(TOKEN_SET_RATIO, _token_set_ratio, [varchar, varchar], double,
-                        type="arrow", null_handling="special", side_effects=False)
+                        type=PythonUDFType.ARROW, null_handling=FunctionNullHandling.SPECIAL, side_effects=False)

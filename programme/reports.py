@@ -4,6 +4,7 @@ programme.html (identified, attached and results by month against the targets). 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -128,7 +129,7 @@ def _pounds(value: int) -> str:
 
 def _table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> str:
     """An HTML table; money columns as £39,000, other whole numbers with thousands separators."""
-    def cell(column: str, value: object) -> str:
+    def cell(column: str, value: Any) -> str:  # a DataFrame cell: a number, a string or a null
         if column in money_columns:
             return _pounds(value)
         if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):

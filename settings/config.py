@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from settings.paths import SOURCES
 
-
 PSEUDONYM_KEY_ENV = "CFAM_PSEUDONYM_KEY"  # the key of the keyed hash behind pseudonymised references
 
 

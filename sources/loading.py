@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -37,7 +37,7 @@ class ExtractResult:
     duplicates_removed: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def staging_columns(source: str) -> tuple[tuple[str, str, bool], ...]:
     """(name, DuckDB type, nullable) of staging.<source>, from warehouse/schema.sql: the one contract."""
     with connect(":memory:") as con:
