@@ -47,8 +47,10 @@ def forename_comparison() -> cl.CustomComparison:
             cll.CustomLevel(NAMES_SWAPPED, "forename and surname swapped"),
             cll.CustomLevel(FORENAME_IS_OTHER_NAME, "forename is a middle name or known-as"),
             cll.CustomLevel(FORENAME_AS_SURNAME, "forename written as the surname"),
-            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.92", "spelling close (JW>=0.92)"),
-            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.88", "spelling similar (JW>=0.88)"),
+            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.92",
+                            "spelling close (JW>=0.92)"),
+            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.88",
+                            "spelling similar (JW>=0.88)"),
             cll.CustomLevel("left(forename_std_l, 1) = left(forename_std_r, 1)", "same initial only"),
             cll.ElseLevel(),
         ],
@@ -62,12 +64,15 @@ def surname_comparison() -> cl.CustomComparison:
         comparison_levels=[
             _null("surname_std"),
             cll.ExactMatchLevel("surname_std", term_frequency_adjustments=True),
-            cll.CustomLevel("surname_alt_l = surname_std_r OR surname_std_l = surname_alt_r", "known-as or previous surname"),
+            cll.CustomLevel("surname_alt_l = surname_std_r OR surname_std_l = surname_alt_r",
+                            "known-as or previous surname"),
             cll.CustomLevel(SURNAME_AS_FORENAME, "surname written as the forename"),
             cll.CustomLevel(f"(contains(surname_std_l, ' ') OR contains(surname_std_r, ' ')) AND {parts}",
                             "one part of a double-barrelled surname"),
-            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.92", "spelling close (JW>=0.92)"),
-            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.8", "spelling similar (JW>=0.8)"),
+            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.92",
+                            "spelling close (JW>=0.92)"),
+            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.8",
+                            "spelling similar (JW>=0.8)"),
             cll.ElseLevel(),
         ],
     )
@@ -102,7 +107,8 @@ def _postcode_prefixes(uk_postcodes: bool) -> tuple[tuple[int, str], tuple[int, 
 
 
 def _same_prefix(cut: int) -> str:
-    return f"left(postcode_std_l, length(postcode_std_l) - {cut}) = left(postcode_std_r, length(postcode_std_r) - {cut})"
+    return (f"left(postcode_std_l, length(postcode_std_l) - {cut})"
+            f" = left(postcode_std_r, length(postcode_std_r) - {cut})")
 
 
 def location_comparison(uk_postcodes: bool = True) -> cl.CustomComparison:

@@ -20,7 +20,8 @@ _MEMO_LIMIT = 16_384   # a few chunks (DuckDB's chunks are 2,048 rows)
 
 
 def _token_set_ratio(left: pa.Array, right: pa.Array) -> pa.Array:
-    """0-100 similarity that ignores word order and repeated words ("FLAT 2 14A HIGH STREET" = "14A HIGH STREET FLAT 2").
+    """0-100 similarity that ignores word order and repeated words
+    ("FLAT 2 14A HIGH STREET" = "14A HIGH STREET FLAT 2").
 
     Vectorised over one DuckDB chunk; NULL in either argument gives NULL (a missing address is not a mismatch).
     """
