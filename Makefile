@@ -22,7 +22,13 @@ demo: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
 
-test: $(STAMP) chromium
+# Style (ruff) and types (mypy): run before the tests, so `make test` and CI check all three.
+.PHONY: lint
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest
 
 # The quick set for a developer: everything but the slow, browser and Spark tests.

@@ -58,7 +58,8 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
             description=f"The great-expectations suite for {source}: columns, keys, allowed values, plausible "
                         "dates, postcode validity, quarantine share. A blocking failure stops the month's matching.",
         )],
-        description=DESCRIPTIONS[source] + " Rows that cannot be used go to quarantine with file, row, column and reason.",
+        description=DESCRIPTIONS[source]
+        + " Rows that cannot be used go to quarantine with file, row, column and reason.",
     )
     def _extract(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
         month = parse_month(context.partition_key)

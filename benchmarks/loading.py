@@ -63,7 +63,8 @@ def write_police_extract(path: Path, rows: int, seed: int = 5) -> Path:
                 "surname": rng.choice(surnames, size),
                 "date_of_birth": births.strftime("%d/%m/%Y"),
                 "gender": rng.choice(["M", "F", "U"], size),
-                "address": [f"{n % 200 + 1} {street}" for n, street in zip(numbers, rng.choice(streets, size))],
+                "address": [f"{n % 200 + 1} {street}"
+                            for n, street in zip(numbers, rng.choice(streets, size), strict=True)],
                 "postcode": [f"PE{n % 9 + 1} {n % 10}{'ABDEFGHJ'[n % 8]}{'LNPQRSTU'[n % 7]}" for n in numbers],
                 "pnc_id": np.where(rng.random(size) < 0.9, "", [f"{n % 99:02d}/{n:07d}X" for n in numbers]),
             }, columns=list(LAYOUT.columns))

@@ -63,8 +63,8 @@ def prepare(scale: str, data: str, work: Path) -> Path:
     con = connect(database)
     load_landing(con, folder / "landing", months_between(FIRST_MONTH, MONTH))
     con.close()
-    print(f"{scale} {data}: generated in {generated - started:.0f} s, loaded in {time.perf_counter() - generated:.0f} s",
-          flush=True)
+    print(f"{scale} {data}: generated in {generated - started:.0f} s, "
+          f"loaded in {time.perf_counter() - generated:.0f} s", flush=True)
     return database
 
 
@@ -120,7 +120,8 @@ def run_ours(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict]:
 # Held back from the first month of the second-month run: 2% of the people of every extract and of the register.
 _HELD_BACK = {
     "school_attendance": "hash(upn) % 50 = 0", "dwp": "hash(nino) % 50 = 0",
-    "cross_keys_homes": "hash(tenancy_ref || person_ref) % 50 = 0", "police": "hash(coalesce(pnc_id, row_key)) % 50 = 0",
+    "cross_keys_homes": "hash(tenancy_ref || person_ref) % 50 = 0",
+    "police": "hash(coalesce(pnc_id, row_key)) % 50 = 0",
     "early_help": f"month = '{MONTH}' AND hash(person_id) % 50 = 0",
 }
 
@@ -137,7 +138,8 @@ def run_ours_second_month(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame,
     import shutil
     import tempfile
 
-    original = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+    original = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "warehouse.duckdb"
         shutil.copy(original, copy)
@@ -182,7 +184,8 @@ def run_splink_plain(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict
                                                 block_on("postcode_std")],
     )
     db_api = DuckDBAPI(connection=con)
-    linker = Linker([db_api.register(eh, dataset_display_name=eh), db_api.register(source, dataset_display_name=source)],
+    linker = Linker([db_api.register(eh, dataset_display_name=eh),
+                     db_api.register(source, dataset_display_name=source)],
                     settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match([block_on("forename_std", "surname_std", "dob")],
                                                                   recall=0.8)
@@ -268,7 +271,8 @@ def child(engine: str, database: Path, truth: Path) -> None:
         "recall_with_review": found_with_review / max(total["true_pairs"], 1)}])], ignore_index=True)
     per_source = {row.source: {"precision": round(row.precision, 4), "recall": round(row.recall, 4),
                                "f1": round(f1(row.precision, row.recall), 4),
-                               "recall_with_review": round(row.recall_with_review, 4), "true_pairs": int(row.true_pairs)}
+                               "recall_with_review": round(row.recall_with_review, 4),
+                               "true_pairs": int(row.true_pairs)}
                   for row in scores.itertuples()}
     extra["relatives_auto_matched"] = int(len(hard_negative_matches(matches, links, hard_negatives)))
     print(json.dumps({"engine": engine, "seconds": round(seconds, 1), "peak_mib": round(peak_mib),

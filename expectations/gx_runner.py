@@ -86,6 +86,8 @@ def run_checks(frame: pd.DataFrame, checks: list[Check], suite_name: str) -> lis
     validation = batch.validate(suite, result_format=RESULT_FORMAT)
     results: list[CheckResult | None] = [None] * len(checks)
     for result in validation.results:  # GX does not keep the suite's order
+        if result.expectation_config is None or not result.expectation_config.meta:
+            raise RuntimeError("GX returned a validation result without the expectation it checked")
         index = result.expectation_config.meta["check_index"]
         details = result.result or {}
         missing = details.get("details", {}).get("mismatched", {}).get("missing", [])

@@ -77,7 +77,8 @@ def _key_checks_in_sql(con: duckdb.DuckDBPyConnection, table: str, month: str, o
         if outcome.column is None:
             return outcome
         return replace(outcome, detail=f"{outcome.detail} (a sample of {sampled} of {total} rows)")
-    return replace(outcome, passed=bad == 0, unexpected_count=bad, detail=f"{_rows_pass(bad, total)} (every row, in SQL)")
+    return replace(outcome, passed=bad == 0, unexpected_count=bad,
+                   detail=f"{_rows_pass(bad, total)} (every row, in SQL)")
 
 
 def _prepared(source: str, staged: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,8 @@ _EH, _SOURCE = "register", "extracts"
 def _hashed(con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
     fields = ", ".join(_FIELDS)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
-                    SELECT *, md5(CAST(to_json(struct_pack({fields})) AS VARCHAR)) AS record_hash FROM {table}""").fetchall()
+                    SELECT *, md5(CAST(to_json(struct_pack({fields})) AS VARCHAR)) AS record_hash
+                    FROM {table}""").fetchall()
 
 
 def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table: str, model: dict[str, Any],
@@ -71,7 +72,8 @@ def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table
     _remember(con, cache_key, fresh_pairs, weights)
     stats = {"eh_people_new": int(new_eh), "source_people_new": int(new_source), "pairs_scored": int(pairs_scored),
              "pairs_from_cache": len(cached)}
-    return pd.concat([frame for frame in (fresh_pairs, cached) if len(frame)] or [fresh_pairs], ignore_index=True), stats
+    frames = [frame for frame in (fresh_pairs, cached) if len(frame)] or [fresh_pairs]
+    return pd.concat(frames, ignore_index=True), stats
 
 
 def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, fresh_pairs: pd.DataFrame, weights: list[str]) -> None:
@@ -88,11 +90,12 @@ def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, fresh_pairs: pd.Da
         """, {"key": cache_key}).fetchall()
         con.execute("DELETE FROM matching.scored_people WHERE cache_key = $key", {"key": cache_key}).fetchall()
         for side, hashed in ((_EH, "cf_eh_hashed"), (_SOURCE, "cf_source_hashed")):
-            con.execute(f"INSERT INTO matching.scored_people SELECT $key, '{side}', unique_id, record_hash FROM {hashed}",
-                        {"key": cache_key}).fetchall()
+            con.execute(f"INSERT INTO matching.scored_people SELECT $key, '{side}', unique_id, record_hash "
+                        f"FROM {hashed}", {"key": cache_key}).fetchall()
         con.execute("""
             DELETE FROM matching.scored_pairs c WHERE cache_key = $key AND NOT (
-                EXISTS (SELECT 1 FROM cf_eh_hashed e WHERE e.unique_id = c.eh_person_id AND e.record_hash = c.eh_record_hash)
+                EXISTS (SELECT 1 FROM cf_eh_hashed e
+                        WHERE e.unique_id = c.eh_person_id AND e.record_hash = c.eh_record_hash)
                 AND EXISTS (SELECT 1 FROM cf_source_hashed s
                             WHERE s.unique_id = c.unique_id AND s.record_hash = c.source_record_hash))
         """, {"key": cache_key}).fetchall()

@@ -83,8 +83,8 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
     accepted = reviewed[reviewed["decision"] == "accept"].drop_duplicates("unique_id", keep="last")
 
     def without_rejected(pairs: pd.DataFrame) -> pd.DataFrame:
-        keep = np.fromiter((pair not in rejected for pair in zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)),
-                           dtype=bool, count=len(pairs))
+        pair_ids = zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)
+        keep = np.fromiter((pair not in rejected for pair in pair_ids), dtype=bool, count=len(pairs))
         return pairs[keep]
 
     accepted = without_rejected(accepted)
@@ -177,7 +177,9 @@ def _break_tie(group: pd.DataFrame, comparisons: list[str]) -> tuple[int | None,
             runner_up = weights.drop(top.index).max()
             dob_agrees = "mw_dob" not in top or bool(top["mw_dob"].fillna(0.0).iloc[0] > 0)
             decisive = weights.max() > 0 and weights.max() - runner_up >= TIE_BREAK_MARGIN and dob_agrees
-            return (top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")) if decisive else (None, "")
+            if not decisive:
+                return None, ""
+            return top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")
         rows = top
     return None, ""
 

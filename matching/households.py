@@ -18,7 +18,8 @@ from matching.udfs import TOKEN_SET_RATIO, register_udfs
 HOUSE_NUMBERS = r"list_sort(regexp_extract_all({side}.address_std, '\d+[A-Z]?'))"
 
 
-def household_candidates(con: duckdb.DuckDBPyConnection, unmatched: pd.Series, address_similarity: float) -> pd.DataFrame:
+def household_candidates(con: duckdb.DuckDBPyConnection, unmatched: pd.Series,
+                         address_similarity: float) -> pd.DataFrame:
     """unique_id, eh_family_id for each unmatched source person at an Early Help family's address."""
     register_udfs(con)
     con.register("_cf_unmatched", pd.DataFrame({"unique_id": unmatched.astype(str).unique()}))

@@ -219,4 +219,5 @@ def _clerical_queue(decided: pd.DataFrame, scored: pd.DataFrame, people: pd.Data
                                                           strict=True)]
     queue["decision"] = ""
     # The per-comparison weights stay (after the file's columns) for the plain-English reasons (matching/reasons.py).
-    return queue[[*CLERICAL_COLUMNS, *weights]].sort_values(["source", "row_key", "eh_person_id"]).reset_index(drop=True)
+    ordered = queue[[*CLERICAL_COLUMNS, *weights]].sort_values(["source", "row_key", "eh_person_id"])
+    return ordered.reset_index(drop=True)

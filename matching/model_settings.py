@@ -9,11 +9,12 @@ Every input table (a "person record") has these columns; other columns are ignor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from matching.udfs import TOKEN_SET_RATIO
 
@@ -32,7 +33,7 @@ FORENAME_IS_OTHER_NAME = ("list_contains(other_forenames_l, forename_std_r)"
                           " OR list_contains(other_forenames_r, forename_std_l)")
 
 
-def _null(column: str) -> cll.CustomLevel:
+def _null(column: str) -> ComparisonLevelCreator:  # configure() returns the base class
     return cll.CustomLevel(f"{column}_l IS NULL OR {column}_r IS NULL", "missing").configure(is_null_level=True)
 
 
@@ -46,8 +47,10 @@ def forename_comparison() -> cl.CustomComparison:
             cll.CustomLevel(NAMES_SWAPPED, "forename and surname swapped"),
             cll.CustomLevel(FORENAME_IS_OTHER_NAME, "forename is a middle name or known-as"),
             cll.CustomLevel(FORENAME_AS_SURNAME, "forename written as the surname"),
-            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.92", "spelling close (JW>=0.92)"),
-            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.88", "spelling similar (JW>=0.88)"),
+            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.92",
+                            "spelling close (JW>=0.92)"),
+            cll.CustomLevel("jaro_winkler_similarity(forename_std_l, forename_std_r) >= 0.88",
+                            "spelling similar (JW>=0.88)"),
             cll.CustomLevel("left(forename_std_l, 1) = left(forename_std_r, 1)", "same initial only"),
             cll.ElseLevel(),
         ],
@@ -61,12 +64,15 @@ def surname_comparison() -> cl.CustomComparison:
         comparison_levels=[
             _null("surname_std"),
             cll.ExactMatchLevel("surname_std", term_frequency_adjustments=True),
-            cll.CustomLevel("surname_alt_l = surname_std_r OR surname_std_l = surname_alt_r", "known-as or previous surname"),
+            cll.CustomLevel("surname_alt_l = surname_std_r OR surname_std_l = surname_alt_r",
+                            "known-as or previous surname"),
             cll.CustomLevel(SURNAME_AS_FORENAME, "surname written as the forename"),
             cll.CustomLevel(f"(contains(surname_std_l, ' ') OR contains(surname_std_r, ' ')) AND {parts}",
                             "one part of a double-barrelled surname"),
-            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.92", "spelling close (JW>=0.92)"),
-            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.8", "spelling similar (JW>=0.8)"),
+            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.92",
+                            "spelling close (JW>=0.92)"),
+            cll.CustomLevel("jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.8",
+                            "spelling similar (JW>=0.8)"),
             cll.ElseLevel(),
         ],
     )
@@ -101,7 +107,8 @@ def _postcode_prefixes(uk_postcodes: bool) -> tuple[tuple[int, str], tuple[int, 
 
 
 def _same_prefix(cut: int) -> str:
-    return f"left(postcode_std_l, length(postcode_std_l) - {cut}) = left(postcode_std_r, length(postcode_std_r) - {cut})"
+    return (f"left(postcode_std_l, length(postcode_std_l) - {cut})"
+            f" = left(postcode_std_r, length(postcode_std_r) - {cut})")
 
 
 def location_comparison(uk_postcodes: bool = True) -> cl.CustomComparison:
@@ -240,7 +247,8 @@ def settings_creator(*, uk_postcodes: bool = True, with_gender: bool = True, wit
         unique_id_column_name="unique_id",
         source_dataset_column_name="source_dataset",
         comparisons=comparisons,
-        blocking_rules_to_generate_predictions=[*PREDICTION_BLOCKING_RULES, *extra_blocking_rules],
+        # Splink turns SQL strings into rules (to_blocking_rule_creator); its annotation leaves str out.
+        blocking_rules_to_generate_predictions=cast(list[Any], [*PREDICTION_BLOCKING_RULES, *extra_blocking_rules]),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )

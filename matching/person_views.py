@@ -24,7 +24,8 @@ SOURCE_MODEL_INPUT = "cf_source_model_input"
 _SOURCE_SQL = {
     "school_attendance": "upn AS person_key, gender, address, NULL AS uprn, upn, NULL AS nino, NULL AS pnc_id,"
                          " NULL AS household_ref",
-    "dwp": "nino AS person_key, gender, address, NULL AS uprn, NULL AS upn, nino, NULL AS pnc_id, NULL AS household_ref",
+    "dwp": "nino AS person_key, gender, address, NULL AS uprn, NULL AS upn, nino, NULL AS pnc_id,"
+           " NULL AS household_ref",
     "cross_keys_homes": ("tenancy_ref || '|' || person_ref AS person_key, NULL AS gender, address, uprn,"
                          " NULL AS upn, NULL AS nino, NULL AS pnc_id, tenancy_ref AS household_ref"),
     "police": "person_key, gender, address, NULL AS uprn, NULL AS upn, NULL AS nino, pnc_id, NULL AS household_ref",
@@ -63,8 +64,9 @@ def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
         SELECT 'early_help' AS source_dataset, person_id AS unique_id, family_id,
                forename_std, forename_formal, surname_std, known_as_std AS surname_alt,
                -- names someone may go by instead of the forename: middle names, and a known-as that is not a surname
-               list_filter(list_concat(string_split(middle_names_std, ' '), [known_as_std]), lambda name: name IS NOT NULL
-                           AND name <> '' AND name <> coalesce(forename_std, '')) AS other_forenames,
+               list_filter(list_concat(string_split(middle_names_std, ' '), [known_as_std]),
+                           lambda name: name IS NOT NULL AND name <> '' AND name <> coalesce(forename_std, ''))
+                   AS other_forenames,
                date_of_birth AS dob, gender, postcode_std, address_std, uprn,
                upper(replace(upn, ' ', '')) AS upn, upper(replace(nino, ' ', '')) AS nino,
                forename, surname, date_of_birth, postcode,

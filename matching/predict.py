@@ -17,7 +17,8 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
                 threshold_match_probability: float) -> tuple[pd.DataFrame, int]:
     """Every blocked pair of (left, right) records scoring at least the threshold, and how many pairs were scored.
 
-    Columns: unique_id_l (from `left_table`), unique_id_r, match_weight, match_probability, mw_<comparison> (each comparison's match weight).
+    Columns: unique_id_l (from `left_table`), unique_id_r, match_weight, match_probability,
+    mw_<comparison> (each comparison's match weight).
     """
     register_udfs(con)
     hashed = bool(model.get(TF_KEYS_HASHED))

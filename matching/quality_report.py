@@ -68,7 +68,8 @@ def gather(con: duckdb.DuckDBPyConnection, month: str, settings: Settings) -> Qu
         WHERE month = ? AND method <> 'exact_id' AND match_weight IS NOT NULL GROUP BY ALL ORDER BY ALL""",
                            [month]).df()
     queue = con.execute("""
-        SELECT q.review_id, date_diff('month', CAST(first.month || '-01' AS DATE), CAST(? || '-01' AS DATE)) AS age_months
+        SELECT q.review_id,
+               date_diff('month', CAST(first.month || '-01' AS DATE), CAST(? || '-01' AS DATE)) AS age_months
         FROM matching.review_queue q
         JOIN (SELECT review_id, min(month) AS month FROM matching.review_queue GROUP BY ALL) first USING (review_id)
         WHERE q.month = ?""", [month, month]).df()
@@ -164,8 +165,10 @@ def _waterfalls(con: duckdb.DuckDBPyConnection, linker: Linker, spot_checks: pd.
     db_api = linker._db_api
     con.register("_qr_pairs", spot_checks[["eh_person_id", "unique_id"]])
     try:
-        left = con.execute(f"SELECT * FROM {EH_MODEL_INPUT} WHERE unique_id IN (SELECT eh_person_id FROM _qr_pairs)").df()
-        right = con.execute(f"SELECT * FROM {SOURCE_MODEL_INPUT} WHERE unique_id IN (SELECT unique_id FROM _qr_pairs)").df()
+        left = con.execute(
+            f"SELECT * FROM {EH_MODEL_INPUT} WHERE unique_id IN (SELECT eh_person_id FROM _qr_pairs)").df()
+        right = con.execute(
+            f"SELECT * FROM {SOURCE_MODEL_INPUT} WHERE unique_id IN (SELECT unique_id FROM _qr_pairs)").df()
     finally:
         con.unregister("_qr_pairs")
     scored = linker.inference.score_pairs(db_api.register(left), db_api.register(right)).as_pandas_dataframe()
@@ -222,7 +225,8 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
 
     estimates = figures.estimates
     now = figures.rates[figures.rates["month"] == month].pivot_table(
-        index="source", columns="outcome", values="rows", aggfunc="sum", fill_value=0).reindex(columns=OUTCOMES, fill_value=0)
+        index="source", columns="outcome", values="rows", aggfunc="sum", fill_value=0)
+    now = now.reindex(columns=OUTCOMES, fill_value=0)
     now.columns.name = None
     spot = figures.spot_checks.assign(match_probability=figures.spot_checks["match_probability"].map(_percent))
     spot.insert(0, "chart", [f"waterfall {n}" for n in range(1, len(spot) + 1)])
@@ -231,7 +235,8 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
     def chart(name: str, caption: str) -> str:
         if name not in charts:
             return f"<p class='none'>{html.escape(caption)}: nothing to show this month.</p>"
-        return f"<figure><div class='chart' id='chart-{name}'></div><figcaption>{html.escape(caption)}</figcaption></figure>"
+        return (f"<figure><div class='chart' id='chart-{name}'></div>"
+                f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
     sections = [
         "<h2>Match rates per source</h2>",

@@ -66,7 +66,9 @@ def _levels(model: dict[str, Any]) -> dict[str, list[tuple[float, str, str]]]:
 
 
 def _joined(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + (", " if " and " in words[-1] else " and ") + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + (", " if " and " in words[-1] else " and ") + words[-1]
 
 
 def describe_levels(kinds: dict[str, tuple[str, str]]) -> str:

@@ -7,6 +7,7 @@ import threading
 import duckdb
 import numpy as np
 import pyarrow as pa
+from duckdb.func import FunctionNullHandling, PythonUDFType
 from rapidfuzz import fuzz, process
 
 TOKEN_SET_RATIO = "token_set_ratio"
@@ -19,7 +20,8 @@ _MEMO_LIMIT = 16_384   # a few chunks (DuckDB's chunks are 2,048 rows)
 
 
 def _token_set_ratio(left: pa.Array, right: pa.Array) -> pa.Array:
-    """0-100 similarity that ignores word order and repeated words ("FLAT 2 14A HIGH STREET" = "14A HIGH STREET FLAT 2").
+    """0-100 similarity that ignores word order and repeated words
+    ("FLAT 2 14A HIGH STREET" = "14A HIGH STREET FLAT 2").
 
     Vectorised over one DuckDB chunk; NULL in either argument gives NULL (a missing address is not a mismatch).
     """
@@ -49,4 +51,4 @@ def register_udfs(con: duckdb.DuckDBPyConnection) -> None:
         return
     varchar, double = duckdb.sqltype("VARCHAR"), duckdb.sqltype("DOUBLE")
     con.create_function(TOKEN_SET_RATIO, _token_set_ratio, [varchar, varchar], double,
-                        type="arrow", null_handling="special", side_effects=False)
+                        type=PythonUDFType.ARROW, null_handling=FunctionNullHandling.SPECIAL, side_effects=False)

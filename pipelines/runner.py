@@ -73,9 +73,10 @@ def run_month(paths: DataDir, month: str, instance: dg.DagsterInstance | None = 
     fail_dead_runs(instance)
     job = build_definitions(paths).resolve_job_def("monthly_pipeline")
     started = time.perf_counter()
+    run_tags = {"cfam/started_by": "cli", **run_process_tags(),
+                **({"cfam/carry_forward": "true"} if carry_forward else {})}
     result = job.execute_in_process(partition_key=partition_key(month), instance=instance, raise_on_error=False,
-                                    run_config=QUIET, tags={"cfam/started_by": "cli", **run_process_tags(),
-                                                            **({"cfam/carry_forward": "true"} if carry_forward else {})})
+                                    run_config=QUIET, tags=run_tags)
     metadata = {
         event.asset_key.to_user_string(): _metadata_values(event.materialization.metadata)
         for event in result.get_asset_materialization_events()

@@ -23,7 +23,8 @@ _PROGRESS_RECORDS = {
                       coalesce(p.outcome, 'none')) AS detail
         FROM pg_police p JOIN pg_attached a USING (family_id)
         WHERE p.incident_date """ + WINDOW + """
-           OR (p.incident_type = 'asb' AND p.incident_date BETWEEN pg_since(a.attachment_date, $w) AND a.attachment_date)""",
+           OR (p.incident_type = 'asb'
+               AND p.incident_date BETWEEN pg_since(a.attachment_date, $w) AND a.attachment_date)""",
     "school_attendance": """
         SELECT s.family_id, 2 AS problem, s.row_key, s.term_end AS record_date,
                format('{} {} term: absence {} of {} sessions, fixed-term exclusions {}, permanent exclusion {}',

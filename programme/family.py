@@ -59,8 +59,10 @@ def prepare(run: Run) -> bool:
         return False
     adult_age = run.plan.definitions.adult_age
     # Unknown age never hides a problem: a person without a date of birth counts as child and as adult.
-    run.execute(f"CREATE OR REPLACE TEMP MACRO pg_adult(dob, d) AS (dob IS NULL OR dob + INTERVAL {adult_age} YEAR <= d)")
-    run.execute(f"CREATE OR REPLACE TEMP MACRO pg_child(dob, d) AS (dob IS NULL OR dob + INTERVAL {adult_age} YEAR > d)")
+    run.execute(f"CREATE OR REPLACE TEMP MACRO pg_adult(dob, d) AS "
+                f"(dob IS NULL OR dob + INTERVAL {adult_age} YEAR <= d)")
+    run.execute(f"CREATE OR REPLACE TEMP MACRO pg_child(dob, d) AS "
+                f"(dob IS NULL OR dob + INTERVAL {adult_age} YEAR > d)")
     # The window [D − n months, D]: D is a month end and so is its start.
     run.execute("CREATE OR REPLACE TEMP MACRO pg_since(d, n) AS (last_day(d - to_months(n)))")
 

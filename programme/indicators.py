@@ -149,7 +149,8 @@ def _recent_terms(run: Run) -> None:
     run.table("pg_school_recent", """
         WITH ranked AS (
             SELECT e.as_of, s.*,
-                   dense_rank() OVER (PARTITION BY e.as_of, s.family_id, s.person_id ORDER BY s.term_end DESC) AS term_rank
+                   dense_rank() OVER (PARTITION BY e.as_of, s.family_id, s.person_id
+                                      ORDER BY s.term_end DESC) AS term_rank
             FROM pg_school s JOIN pg_month_ends e ON s.term_end <= e.as_of
             JOIN pg_families f ON f.as_of = e.as_of AND f.family_id = s.family_id
             WHERE pg_child(s.dob, s.term_end))

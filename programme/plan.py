@@ -8,6 +8,7 @@ from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from sources.vocabulary import BENEFITS, CSC_STATUSES, NEEDS, POLICE_OUTCOMES, UC_REGIMES
 
@@ -186,7 +187,7 @@ _MESSAGES = {
 }
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "(top level)"
     template = _MESSAGES.get(error["type"])
     message = template.format(**error.get("ctx", {})) if template else error["msg"].removeprefix("Value error, ")

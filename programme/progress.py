@@ -20,7 +20,8 @@ MEASURES = {
     1: """
         SELECT family_id, 1 AS problem,
                offences = 0 AND asb_now <= $asb_share * asb_before + 1e-9 AND NOT case_open AS progress,
-               format('proven offences in the last {} months: {}; ASB incidents: {} (the {} months before attachment: {}); '
+               format('proven offences in the last {} months: {}; ASB incidents: {} '
+                      || '(the {} months before attachment: {}); '
                       || 'open ASB tenancy case: {}', $w, offences, asb_now, $w, asb_before,
                       CASE WHEN case_open THEN 'Y' ELSE 'N' END) AS details
         FROM (SELECT a.family_id,
@@ -50,7 +51,8 @@ MEASURES = {
             HAVING bool_or(t.term_start > a.attachment_date))
         SELECT a.family_id, 2 AS problem, coalesce(bool_and(c.meets), true) AS progress,
                format('children with attendance data since attachment: {}; meeting the measure over {} terms '
-                      || 'starting after attachment: {}', count(c.person_id), $terms, count(c.person_id) FILTER (c.meets))
+                      || 'starting after attachment: {}',
+                      count(c.person_id), $terms, count(c.person_id) FILTER (c.meets))
         FROM pg_attached a LEFT JOIN children c USING (family_id) GROUP BY a.family_id""",
     3: """
         SELECT a.family_id, 3 AS problem, count(h.person_id) = 0 AS progress,
@@ -146,7 +148,9 @@ def build_progress(run: Run) -> None:
         SELECT a.family_id, a.attachment_date, s.problem, s.at_attachment, s.practitioner_only,
                m.progress AND (NOT s.practitioner_only OR n.rows = 0) AS progress,
                m.details || CASE WHEN s.practitioner_only
-                   THEN format('; snapshots recording the practitioner needs in the last {{}} months: {{}}', $w, n.rows) ELSE '' END
+                   THEN format('; snapshots recording the practitioner needs in the last {{}} months: {{}}',
+                               $w, n.rows)
+                   ELSE '' END
                    AS details
         FROM pg_attached a
         JOIN assessed s USING (family_id)

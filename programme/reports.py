@@ -4,6 +4,7 @@ programme.html (identified, attached and results by month against the targets). 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -44,7 +45,7 @@ def drift_frame(run: Run) -> pd.DataFrame:
         WHERE NOT p.progress
         ORDER BY l.lead_professional NULLS LAST, p.family_id, p.problem""")
     frame["what_is_missing"] = [f"{PROBLEM_NAMES[problem]}: {details}"
-                                for problem, details in zip(frame["problem"], frame["what_is_missing"])]
+                                for problem, details in zip(frame["problem"], frame["what_is_missing"], strict=True)]
     return frame
 
 
@@ -128,7 +129,7 @@ def _pounds(value: int) -> str:
 
 def _table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> str:
     """An HTML table; money columns as £39,000, other whole numbers with thousands separators."""
-    def cell(column: str, value: object) -> str:
+    def cell(column: str, value: Any) -> str:  # a DataFrame cell: a number, a string or a null
         if column in money_columns:
             return _pounds(value)
         if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
@@ -189,21 +190,30 @@ def programme_html(con: duckdb.DuckDBPyConnection, month: str, plan: OutcomesPla
                        "claimed_gbp", "claimed_gbp_cumulative", "attachment_fees_gbp"]]
     money_columns = ("claimed_gbp", "claimed_gbp_cumulative", "attachment_fees_gbp", "money claimed")
     left = money.commitment_families - int(last.claimed_cumulative)
+    identified = (f"Families identified (first eligible): {last.identified_cumulative:,}, against a target of "
+                  f"{last.identified_target_cumulative:,} ({money.identified_target_per_month} a month)")
+    with_result = ("Families with a result (significant and sustained progress or continuous employment): "
+                   f"{last.results_cumulative:,}")
+    claimed = (f"Families claimed: {last.claimed_cumulative:,}, {_pounds(last.claimed_gbp_cumulative)} at "
+               f"{_pounds(money.result_fee_gbp)} a family; {left:,} of the commitment of "
+               f"{money.commitment_families:,} left (claims stop there and after the programme ends on "
+               f"{money.programme_end.isoformat()}).")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Connecting Families: programme {escape(month)}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1100px}}table{{border-collapse:collapse;font-size:12px;
-margin-bottom:1.5em}}td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right;white-space:nowrap}}figcaption{{font-weight:bold}}
+margin-bottom:1.5em}}td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right;white-space:nowrap}}
+figcaption{{font-weight:bold}}
 </style></head>
 <body>
 <h1>Programme to {escape(month)} (as of {month_end(month).isoformat()})</h1>
 <ul>
-<li>Families identified (first eligible): {last.identified_cumulative:,}, against a target of {last.identified_target_cumulative:,} ({money.identified_target_per_month} a month)</li>
+<li>{identified}</li>
 <li>Families eligible this month: {eligible_now:,}. This differs from the families identified to date: a family is
 identified once, the first month it is eligible, and stays counted; eligibility is read afresh each month, so a family
 whose problems have eased, or that has left the Early Help register, is no longer eligible.</li>
 <li>Families attached: {last.attached_cumulative:,} of the commitment of {money.commitment_families:,}</li>
-<li>Families with a result (significant and sustained progress or continuous employment): {last.results_cumulative:,}</li>
-<li>Families claimed: {last.claimed_cumulative:,}, {_pounds(last.claimed_gbp_cumulative)} at {_pounds(money.result_fee_gbp)} a family; {left:,} of the commitment of {money.commitment_families:,} left (claims stop there and after the programme ends on {money.programme_end.isoformat()}).</li>
+<li>{with_result}</li>
+<li>{claimed}</li>
 <li>Attachment fees: {_pounds(last.attachment_fees_gbp)} ({_pounds(money.attachment_fee_gbp)} a family attached).</li>
 </ul>
 {_line_chart(figures, {"identified_cumulative": ("identified", "#1f77b4"),

@@ -76,4 +76,5 @@ def waiting_message(holder: dict) -> str:
 
 
 def say_waiting(holder: dict) -> None:
-    print(f"cfam: {waiting_message(holder)}", file=sys.stderr, flush=True)
+    # the terminal line of a run that waits (`cfam run`, or the UI run worker's output): print is the interface
+    print(f"cfam: {waiting_message(holder)}", file=sys.stderr, flush=True)  # noqa: T201

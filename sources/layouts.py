@@ -15,9 +15,9 @@ from sources.standardise import (
     standardise_name_series,
     standardise_postcode_series,
 )
+from sources.vocabulary import GENDERS  # noqa: F401  (the source modules take it from here)
 
 YES_NO = {"Y": True, "N": False}
-from sources.vocabulary import GENDERS  # noqa: F401  (re-exported for the layouts)
 
 
 @dataclass(frozen=True)

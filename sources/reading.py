@@ -93,9 +93,10 @@ def _encoding_of(path: Path, encoding: str | None) -> str:
 
 def _undecodable(path: Path, encoding: str) -> ExtractError:
     """The error naming the first line that does not decode (0 = the header, 1 = the first data row)."""
-    line_number = 0
+    line_number = 0  # read after the loop: the line that failed (or the last one)
     with path.open("rb") as handle:
-        for line_number, line in enumerate(handle):
+        for number, line in enumerate(handle):
+            line_number = number
             try:
                 line.decode(encoding)
             except UnicodeDecodeError:

@@ -145,7 +145,7 @@ def standardise_name_series(values: pd.Series) -> pd.Series:
 
 def formal_forenames_series(forename_std: pd.Series) -> pd.Series:
     """Lists (as stored in VARCHAR[] columns) of `formal_forenames`."""
-    return _per_distinct(forename_std, lambda name: list(formal_forenames(name)))
+    return _per_distinct(forename_std, lambda name: list(formal_forenames(name) or ()))
 
 
 def standardise_postcode_series(values: pd.Series) -> pd.Series:

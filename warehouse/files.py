@@ -2,8 +2,8 @@
 
 Each file is written to a temporary name in the same folder and renamed over the old one, so a crash
 leaves the previous version or nothing. A month's files are also published as a set (`month_files`):
-`output/<YYYY-MM>` is a link to a version folder that is swapped whole. A text cell that begins with `=`, `+`, `-` or `@` gets a leading
-apostrophe so a spreadsheet shows it as text and never runs it (OWASP CSV injection advice).
+`output/<YYYY-MM>` is a link to a version folder that is swapped whole. A text cell that begins with `=`, `+`,
+`-` or `@` gets a leading apostrophe so a spreadsheet shows it as text and never runs it (OWASP CSV injection advice).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -50,14 +50,16 @@ def _write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
 def write_csv_atomic(frame: pd.DataFrame, path: Path) -> Path:
     """UTF-8 CSV with a header, dates as YYYY-MM-DD."""
     safe = neutralise_formulas(frame)
-    return _write_atomic(path, lambda target: safe.to_csv(target, index=False, encoding="utf-8", date_format="%Y-%m-%d"))
+    return _write_atomic(
+        path, lambda target: safe.to_csv(target, index=False, encoding="utf-8", date_format="%Y-%m-%d"))
 
 
 def write_xlsx_atomic(sheets: dict[str, pd.DataFrame], path: Path, created: dt.datetime | None = None) -> Path:
     """`created`, when given, is the workbook's creation date (else now): a fixed one makes re-runs byte-identical."""
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
-            writer.book.set_properties({"created": created or XLSX_CREATED})  # not the clock: re-runs write the same bytes
+            # not the clock: re-runs write the same bytes
+            writer.book.set_properties({"created": created or XLSX_CREATED})
             for name, frame in sheets.items():
                 neutralise_formulas(frame).to_excel(writer, sheet_name=name[:31], index=False)
 

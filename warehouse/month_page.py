@@ -92,7 +92,8 @@ def month_page_html(month: str, status: pd.DataFrame, files: list[str]) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>Connecting Families {month}</title>
 <style>
  body {{ font-family: system-ui, sans-serif; margin: 2rem; max-width: 60rem; color: #222; }}
- table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; }}
+ table {{ border-collapse: collapse; }}
+ td, th {{ border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; }}
  tr.ok td:nth-child(2) {{ color: #1b7837; }} tr.warn td:nth-child(2) {{ color: #b35806; }}
  tr.bad td:nth-child(2) {{ color: #b2182b; font-weight: bold; }}
 </style>
@@ -102,7 +103,8 @@ def month_page_html(month: str, status: pd.DataFrame, files: list[str]) -> str:
 <h2>Extracts</h2>
 <table><tr><th>source</th><th>status</th><th>file</th><th>rows read</th><th>loaded</th><th>quarantined</th>
 <th>duplicates removed</th></tr>{table_rows}</table>
-<figure><div class="chart" id="chart-rows"></div><figcaption>Rows loaded and quarantined per source</figcaption></figure>
+<figure><div class="chart" id="chart-rows"></div>
+<figcaption>Rows loaded and quarantined per source</figcaption></figure>
 <p>Quarantined rows, with file, row, column and reason, are in <a href="quarantine.csv">quarantine.csv</a>:
 send them back to the partner.</p>
 <h2>Files of the month</h2>
@@ -114,5 +116,7 @@ send them back to the partner.</p>
 
 def listed_files(out: Path) -> list[str]:
     """Every file of the month's folder but the page itself and half-written temporary files."""
+    if not out.is_dir():
+        return []
     return sorted(path.name for path in out.iterdir()
-                  if path.is_file() and path.name != "index.html" and not path.name.startswith(".")) if out.is_dir() else []
+                  if path.is_file() and path.name != "index.html" and not path.name.startswith("."))

@@ -67,7 +67,8 @@ def write_review_workbook(sheet: pd.DataFrame, path: Path) -> None:
         page.autofilter(0, 0, last, len(columns) - 1)
         page.set_row(0, 30)
         for col, column in enumerate(columns):     # register_x next to extract_x: shade both when they agree
-            if column.startswith("register_") and col + 1 < len(columns) and columns[col + 1] == "extract_" + column[9:]:
+            if (column.startswith("register_") and col + 1 < len(columns)
+                    and columns[col + 1] == "extract_" + column[9:]):
                 left, right = xl_col_to_name(col), xl_col_to_name(col + 1)
                 page.conditional_format(1, col, last, col + 1, {
                     "type": "formula", "format": agree,
@@ -103,7 +104,8 @@ def write_programme_files(out: Path, month: str, frames: dict[str, pd.DataFrame]
 def write_returns_files(out: Path, returns, programme_html: str) -> list[Path]:
     """The month's returns (programme.returns.Returns) into `out`, each file atomically: the claim as CSV and as
     XLSX (claim, summary and held-back sheets), the audit evidence, the NIS file and, in a quarter's last month,
-    Family Progress Data; and programme.html. All the returns' file writing is here, so a caller can point `out` at a staging folder."""
+    Family Progress Data; and programme.html. All the returns' file writing is here, so a caller can point `out`
+    at a staging folder."""
     month, la = returns.month, returns.la_code
     written = [
         write_csv_atomic(returns.claim, out / f"pbr_claim_{la}_{month}.csv"),

@@ -59,14 +59,16 @@ def test_matches_have_the_table_columns_and_one_model_version(last_month_result,
     assert set(matches["decision"]) <= {"auto_match", "clerical_review", "clerical_accept", "clerical_reject",
                                         "household_candidate"}
     exact = matches[matches["method"] == "exact_id"]
-    assert len(exact) and set(exact["source"]) == {"school_attendance", "dwp"} and (exact["match_probability"] == 1).all()
+    assert len(exact) and set(exact["source"]) == {"school_attendance", "dwp"}
+    assert (exact["match_probability"] == 1).all()
     # at most one Early Help person per matched row
     matched = matches[matches["decision"].isin(["auto_match", "clerical_accept"])]
     assert not matched.duplicated(["source", "row_key"]).any()
     # every matched row is a real extract row up to the month
     staged = pd.concat([sample.con.execute(f"SELECT '{source}' AS source, row_key FROM staging.{source}").df()
                         for source in EXTRACT_SOURCES])
-    assert set(zip(matches["source"], matches["row_key"])) <= set(zip(staged["source"], staged["row_key"]))
+    matched_keys = set(zip(matches["source"], matches["row_key"], strict=True))
+    assert matched_keys <= set(zip(staged["source"], staged["row_key"], strict=True))
 
 
 def test_household_candidates_point_at_a_family_not_a_person(last_month_result, sample):
@@ -75,8 +77,9 @@ def test_household_candidates_point_at_a_family_not_a_person(last_month_result, 
     assert len(households) and households["eh_person_id"].isna().all()
     families = {row[0] for row in sample.con.execute("SELECT family_id FROM staging.early_help").fetchall()}
     assert set(households["eh_family_id"]) <= families
-    matched_rows = set(zip(*matches[matches["decision"] == "auto_match"][["source", "row_key"]].to_numpy().T))
-    assert not matched_rows & set(zip(*households[["source", "row_key"]].to_numpy().T))
+    auto = matches[matches["decision"] == "auto_match"]
+    matched_rows = set(zip(*auto[["source", "row_key"]].to_numpy().T, strict=True))
+    assert not matched_rows & set(zip(*households[["source", "row_key"]].to_numpy().T, strict=True))
 
 
 def test_clerical_queue_explains_each_pair_side_by_side(last_month_result):

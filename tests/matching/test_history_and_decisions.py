@@ -15,7 +15,8 @@ def test_people_who_join_early_help_later_get_their_past_rows_matched(sample, la
     old_rows = true_pairs(sample.links, EARLIER, joined_later)   # their rows from months up to EARLIER
     assert len(old_rows) > 20
     matched = last_month_result.matches
-    matched = set(zip(*matched[matched["decision"] == "auto_match"][["source", "row_key", "eh_person_id"]].to_numpy().T))
+    auto = matched[matched["decision"] == "auto_match"]
+    matched = set(zip(*auto[["source", "row_key", "eh_person_id"]].to_numpy().T, strict=True))
     found = sum((source, key, person) in matched for source, key, person in old_rows.to_numpy())
     assert found / len(old_rows) >= 0.95
     # and the earlier month's run could not have matched them: they were not on the register yet

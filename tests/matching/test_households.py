@@ -22,5 +22,5 @@ def test_same_house_numbers_are_needed_and_uprn_decides_where_both_have_one():
         ('other uprn', '100002', 'PE3 9ZZ', '1 MILL LANE')) t(unique_id, uprn, postcode_std, address_std)""")
     people = pd.Series(["next door", "same house", "other flat", "same flat", "same uprn", "other uprn"])
     found = household_candidates(con, people, 90)
-    assert sorted(zip(found["unique_id"], found["eh_family_id"])) == [
+    assert sorted(zip(found["unique_id"], found["eh_family_id"], strict=True)) == [
         ("same flat", "F2"), ("same house", "F1"), ("same uprn", "F3")]

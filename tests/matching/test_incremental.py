@@ -49,7 +49,8 @@ def test_a_changed_record_is_scored_again(sample):
     # one register person's address corrected in the latest snapshot: only they are scored again
     person = con.execute("SELECT person_id FROM staging.early_help WHERE month = ? AND address_std IS NOT NULL "
                          "ORDER BY person_id LIMIT 1", [LAST_MONTH]).fetchall()[0][0]
-    con.execute("UPDATE staging.early_help SET address_std = address_std || ' ANNEXE' WHERE month = ? AND person_id = ?",
+    con.execute("UPDATE staging.early_help SET address_std = address_std || ' ANNEXE' "
+                "WHERE month = ? AND person_id = ?",
                 [LAST_MONTH, person]).fetchall()
     try:
         changed = sample.match(LAST_MONTH)

@@ -246,7 +246,7 @@ class Scenario:
                     continue
                 person = tenancy["person"]
 
-                def shown(value: date | None) -> date | None:
+                def shown(value: date | None, snapshot: date = snapshot) -> date | None:
                     return value if value is not None and value <= snapshot else None
 
                 rows.append({
@@ -373,7 +373,8 @@ def _add_person_fields(frame: pd.DataFrame, people: list[Person],
     (one dict per row) says otherwise."""
     written = written or [{}] * len(people)
     fields = [{"forename": p.forename, "surname": p.surname, "gender": p.gender, "date_of_birth": p.date_of_birth,
-               "address": f"{p.address}, {TOWN}", "postcode": p.postcode, **w} for p, w in zip(people, written)]
+               "address": f"{p.address}, {TOWN}", "postcode": p.postcode, **w}
+              for p, w in zip(people, written, strict=True)]
     frame = frame.copy()
     for column in ("forename", "surname", "gender", "date_of_birth", "address", "postcode"):
         frame[column] = [f[column] for f in fields]
@@ -428,4 +429,4 @@ def indicators(result, family_id: str = "F1") -> set[str]:
 def problems(result, family_id: str = "F1") -> dict[int, str]:
     """problem → progress (Y/N) for an attached family."""
     rows = result.progress[result.progress["family_id"] == family_id]
-    return dict(zip(rows["problem"], rows["progress"]))
+    return dict(zip(rows["problem"], rows["progress"], strict=True))

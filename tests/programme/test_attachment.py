@@ -75,7 +75,8 @@ def test_a_recorded_attachment_survives_a_later_change_of_matching():
     scenario.load(con)
     assert attachment(run_scenario(scenario, "2015-06", con=con)) == (True, date(2015, 5, 31))
     # The senior analyst later rejects the police match: today's data alone would never attach the family.
-    con.execute("UPDATE matching.matches SET decision = 'clerical_reject' WHERE source = 'police' AND month > '2015-06'")
+    con.execute("UPDATE matching.matches SET decision = 'clerical_reject' "
+                "WHERE source = 'police' AND month > '2015-06'")
     assert attachment(run_scenario(scenario, "2016-06", con=con)) == (True, date(2015, 5, 31))
     fresh = fresh_warehouse()
     scenario.load(fresh)

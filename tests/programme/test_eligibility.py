@@ -51,7 +51,7 @@ def test_child_or_adult_by_age_on_the_incident_date():
     scenario.police(teenager, date(2015, 8, 31))
     scenario.police(teenager, date(2015, 9, 1))
     result = run_scenario(scenario, RUN)
-    assert dict(zip(result.evidence["record_date"].dt.date, result.evidence["indicator"])) == {
+    assert dict(zip(result.evidence["record_date"].dt.date, result.evidence["indicator"], strict=True)) == {
         date(2015, 8, 31): "1a", date(2015, 9, 1): "1b"}
 
 

@@ -57,7 +57,8 @@ def test_no_six_month_wait_but_only_weeks_after_attachment_count():
     scenario = Scenario("2016-01", "2016-06")
     for family_id, plan_date in (("F1", date(2016, 3, 10)), ("F2", date(2016, 4, 10))):
         # on ESA up to the attachment date (2016-03-31 / 2016-04-30), in work from 2016-04-01
-        adult = claimant(scenario, family_id, "ESA", plan_date=plan_date, benefit_end=month_end(plan_date.strftime("%Y-%m")))
+        adult = claimant(scenario, family_id, "ESA", plan_date=plan_date,
+                         benefit_end=month_end(plan_date.strftime("%Y-%m")))
         scenario.spell(adult, "employment", date(2016, 4, 1))
     result = run_scenario(scenario, "2016-06")
     assert employment(result) == {"F1": ("Y", 13, "green"), "F2": ("N", 8, "amber")}

@@ -9,9 +9,8 @@ start after 2015-01-31 (summer 2015, autumn 2015, spring 2016) are all on file i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 
 import dagster as dg
 import pandas as pd
@@ -38,17 +37,19 @@ SINGLE_INDICATOR = {"OFF12": "1a", "1B": "1b", "1C-POLICE": "1c", "1C-TENANCY": 
 
 
 # --- the town -------------------------------------------------------------------------------------------------
-@dataclass(eq=False)            # hashed by identity, for the table cache
+@dataclass(eq=False)
 class Town:
     scenario: Scenario
     paths: DataDir
     runs: dict[str, MonthRun]
     keys: dict[str, str]                 # family -> the row_key of the record behind its indicator
     term_keys: dict[str, list[str]]      # family -> the row_keys of its child's three terms
+    tables: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)  # read once
 
-    @cache
     def table(self, month: str, name: str) -> pd.DataFrame:
-        return pd.read_csv(self.paths.output(month) / name, dtype=str, keep_default_na=False)
+        if (month, name) not in self.tables:
+            self.tables[month, name] = pd.read_csv(self.paths.output(month) / name, dtype=str, keep_default_na=False)
+        return self.tables[month, name]
 
     def eligibility(self, month: str, family_id: str) -> pd.Series:
         rows = self.table(month, "eligibility.csv")
@@ -215,7 +216,8 @@ def test_every_partner_record_links_to_its_own_family(town):
     assert set(linked.loc[linked["source"].isin(["school_attendance", "dwp"]), "method"]) == {"exact_id"}
     owners = {person.person_id: family_id for family_id, f in town.scenario.families.items()
               for person in (m.person for m in f.members)}
-    assert all(owners[person] == family for person, family in zip(linked["eh_person_id"], linked["eh_family_id"]))
+    assert all(owners[person] == family
+               for person, family in zip(linked["eh_person_id"], linked["eh_family_id"], strict=True))
 
 
 # --- each indicator holds, with the record behind it ------------------------------------------------------------

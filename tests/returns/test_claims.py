@@ -86,7 +86,8 @@ def test_a_claimed_family_is_in_no_later_claim_file_and_has_no_later_progress_ro
         assert claim_file(tmp_path, month).empty, month
         assert results[month].progress.empty and results[month].drift.empty, month
     book = ledger(con)
-    assert book[["month", "family_id", "amount_gbp"]].values.tolist() == [["2015-09", "F1", 800], ["2015-09", "F2", 800]]
+    assert book[["month", "family_id", "amount_gbp"]].values.tolist() == [
+        ["2015-09", "F1", 800], ["2015-09", "F2", 800]]
     assert str(book["amount_gbp"].dtype) == "int32"                       # whole pounds, never a float
     summary = pd.read_excel(tmp_path / "2015-12" / f"pbr_claim_{LA}_2015-12.xlsx", sheet_name="summary")
     figures = summary.set_index("measure")
@@ -122,8 +123,8 @@ def test_nothing_is_claimed_after_the_programme_end(tmp_path):
 
 def test_continuous_employment_is_a_route_and_both_results_in_one_month_claim_as_progress(tmp_path):
     """Problems 4 and 6 through ESA (13 of 15 weeks); attached 2015-01-31, so the wait is over on 2015-07-31.
-    F2 works from March: continuous employment in May (13 weeks from 2015-03-02), before the wait is over. F1 works from May: 13 weeks on
-    2015-07-31, the month its wait ends with every problem progressing."""
+    F2 works from March: continuous employment in May (13 weeks from 2015-03-02), before the wait is over.
+    F1 works from May: 13 weeks on 2015-07-31, the month its wait ends with every problem progressing."""
     scenario = Scenario("2015-01", "2015-08")
     for family_id, benefit_end in (("F1", date(2015, 4, 30)), ("F2", date(2015, 2, 28))):
         scenario.family(family_id, family_plan_date=date(2015, 1, 10))
@@ -233,7 +234,7 @@ def test_the_nis_file_holds_exactly_the_people_of_attached_and_eligible_not_atta
     nis = pd.read_csv(tmp_path / "2015-06" / f"nis_{LA}_2015-06.csv", dtype=str)
     expected = {(person.person.person_id, "intervention" if family_id in ("F1", "F2") else "comparison")
                 for family_id in ("F1", "F2", "F3") for person in scenario.families[family_id].members}
-    assert set(zip(nis["person_ref"], nis["group"])) == expected and len(nis) == len(expected)
+    assert set(zip(nis["person_ref"], nis["group"], strict=True)) == expected and len(nis) == len(expected)
     first = nis[nis["person_ref"] == scenario.families["F1"].members[0].person.person_id].iloc[0]
     assert (first["la_code"], first["support_start"], first["nino"]) == ("874", "2015-03-31", "QQ000001A")
     assert first["problems_met"] == "4 worklessness/financial exclusion; 5 domestic abuse"

@@ -97,4 +97,5 @@ def test_cfam_run_prints_the_families_and_money_claimed(tmp_path, capsys):
     metadata = {"returns/claims": {"families_claimed": 3, "amount_claimed_gbp": 2400, "families_held_back": 1,
                                    "families_claimed_to_date": 52, "amount_claimed_to_date_gbp": 41600}}
     _print_month(MonthRun("2015-09", True, 1.0, [], metadata), DataDir(tmp_path))
-    assert "claimed            3 families  £2,400  (held back 1; to date 52 families, £41,600)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "claimed            3 families  £2,400  (held back 1; to date 52 families, £41,600)" in printed

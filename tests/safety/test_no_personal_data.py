@@ -63,7 +63,8 @@ def test_no_personal_data_in_output_logs_event_log_tags_or_metadata(tmp_path, mo
         result = run_cfam(tmp_path, "run", "--month", month)
         printed.append(result.stdout + result.stderr)
     assert "2015-02  FAILED" in printed[-1]
-    killed = run_cfam(tmp_path, "run", "--month", "2015-03", env={"CFAM_TEST_KILL_AT": "staging/police:warehouse-written"})
+    killed = run_cfam(tmp_path, "run", "--month", "2015-03",
+                      env={"CFAM_TEST_KILL_AT": "staging/police:warehouse-written"})
     assert killed.returncode == -signal.SIGKILL
     printed.append(killed.stdout + killed.stderr)
     rerun = run_cfam(tmp_path, "run", "--month", "2015-03")

@@ -44,5 +44,5 @@ def test_repeated_rows_are_removed_not_quarantined(loaded):
 def test_every_linked_row_is_loaded_with_the_same_key(loaded):
     results, _, links = loaded
     staged = {(result.source, key) for result in results for key in result.staged["row_key"]}
-    truth = set(zip(links["source"], links["row_key"]))
+    truth = set(zip(links["source"], links["row_key"], strict=True))
     assert truth <= staged

@@ -14,7 +14,8 @@ POLICE_ROWS = [
     "INC002,P03,31/02/2015,asb,suspect,asb_warning,Tom,Brown,07/07/2001,M,5 Mill Lane,PE3 6XY,\n",  # bad date
     "INC001,P01,03/02/2015,crime,offender,charge,Jack,Smith,01/05/1998,M,14 High Street,PE1 2AB,\n",  # same row twice
 ]
-DWP_HEADER = "nino,forename,surname,date_of_birth,gender,address,postcode,spell_type,benefit,uc_regime,start_date,end_date\n"
+DWP_HEADER = ("nino,forename,surname,date_of_birth,gender,address,postcode,"
+              "spell_type,benefit,uc_regime,start_date,end_date\n")
 DWP_ROW = "AB123456C,Mary,Jones,12/11/1980,F,2 Park Road,PE1 2AB,benefit,JSA,,29/04/2015,\n"
 
 

@@ -139,7 +139,8 @@ def _workbook_as_html(path: Path) -> str:
     return f"""<html><head><style>
       body {{ font: 12px Calibri, Arial, sans-serif; margin: 0; }} table {{ border-collapse: collapse; }}
       th {{ position: sticky; top: 0; background: #DDEBF7; border: 1px solid #999; padding: 3px; }}
-      td {{ border: 1px solid #ddd; padding: 3px; white-space: nowrap; }} td.agree {{ background: #C6EFCE; color: #006100; }}
+      td {{ border: 1px solid #ddd; padding: 3px; white-space: nowrap; }}
+      td.agree {{ background: #C6EFCE; color: #006100; }}
       </style></head><body><table><tr>{head}</tr>{body}</table></body></html>"""
 
 
@@ -168,7 +169,8 @@ def dagster_ui(town, tmp_path) -> Iterator[str]:
     (tmp_path / "dagster").mkdir()
     (tmp_path / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml",
+         "-h", "127.0.0.1", "-p", str(port)],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

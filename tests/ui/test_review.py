@@ -63,7 +63,8 @@ def test_workbook_has_frozen_header_dates_percentages_dropdown_and_agreement_mar
     assert rows, "the sample town leaves pairs to review"
     probability = rows[0][header.index("match_probability")]
     assert isinstance(probability.value, float) and probability.number_format == "0.0%"
-    births = [row[header.index("register_date_of_birth")] for row in rows if row[header.index("register_date_of_birth")].value]
+    birth = header.index("register_date_of_birth")
+    births = [row[birth] for row in rows if row[birth].value]
     assert births and all(isinstance(cell.value, datetime.datetime) and cell.number_format == "dd/mm/yyyy"
                           for cell in births)
     lists = [rule for rule in sheet.data_validations.dataValidation if rule.type == "list"]
