@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from settings import parse_month
 
 DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_weight", "decision", "method", "note",
                     "reason"]
@@ -22,42 +19,6 @@ TIE_BREAK_MARGIN = 3.0
 # Sources keyed by a personal identifier: two of their people cannot be the same Early Help person.
 ONE_PERSON_PER_ID_SOURCES = ("school_attendance", "dwp")
 _TIE = 1e-9
-
-
-def read_decisions(review_root: Path, up_to_month: str) -> pd.DataFrame:
-    """The analyst's decisions from review/<YYYY-MM>/decisions.csv for months up to `up_to_month`.
-
-    Returns source, row_key, eh_person_id, decision (accept | reject), month; blank decisions are left out and,
-    for the same pair, a later month's decision wins. A decision other than accept/reject is an error naming
-    the file, row and column (never the cell's content).
-    """
-    columns = ["source", "row_key", "eh_person_id", "decision", "month"]
-    frames = []
-    root = Path(review_root)
-    folders = sorted(path for path in root.iterdir() if path.is_dir()) if root.is_dir() else []
-    for folder in folders:
-        try:
-            month = parse_month(folder.name)
-        except ValueError:
-            continue
-        path = folder / "decisions.csv"
-        if month > parse_month(up_to_month) or not path.is_file():
-            continue
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        missing = [column for column in columns[:4] if column not in frame.columns]
-        if missing:
-            raise ValueError(f"{path}: missing columns {missing}")
-        frame = frame[columns[:4]].apply(lambda column: column.str.strip())
-        frame["decision"] = frame["decision"].str.lower()
-        bad = frame.index[~frame["decision"].isin(["", "accept", "reject"])]
-        if len(bad):
-            rows = ", ".join(str(index + 1) for index in bad[:10])
-            raise ValueError(f"{path}: column decision must be accept, reject or blank (data rows {rows})")
-        frames.append(frame[frame["decision"] != ""].assign(month=month))
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    decided = pd.concat(frames, ignore_index=True)
-    return decided.drop_duplicates(["source", "row_key", "eh_person_id"], keep="last").reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from matching.decisions import Thresholds, decide, read_decisions
+from matching.decisions import Thresholds, decide
 
 THRESHOLDS = Thresholds(auto_match=0.99, clerical_lower=0.5)
 SOURCE_OF = pd.Series({"s1": "police", "s2": "police", "s3": "dwp", "s4": "dwp", "s5": "school_attendance"})
@@ -99,25 +98,3 @@ def _write(root: Path, month: str, rows: list[tuple[str, str, str, str]]) -> Non
     frame = pd.DataFrame(rows, columns=["source", "row_key", "eh_person_id", "decision"])
     frame.insert(0, "review_id", range(len(frame)))
     frame.to_csv(folder / "decisions.csv", index=False)
-
-
-def test_read_decisions_later_months_win_and_blanks_are_undecided(tmp_path):
-    _write(tmp_path, "2016-01", [("police", "I1|P1", "e1", "Accept"), ("dwp", "k2", "e2", "reject"),
-                                 ("dwp", "k3", "e3", "")])
-    _write(tmp_path, "2016-02", [("police", "I1|P1", "e1", " REJECT ")])
-    _write(tmp_path, "2016-04", [("dwp", "k3", "e3", "accept")])
-    (tmp_path / "notes").mkdir()
-    decided = read_decisions(tmp_path, "2016-03")
-    assert sorted(map(tuple, decided[["row_key", "decision", "month"]].to_numpy())) == [
-        ("I1|P1", "reject", "2016-02"), ("k2", "reject", "2016-01")]
-
-
-def test_read_decisions_rejects_unknown_values_without_echoing_them(tmp_path):
-    _write(tmp_path, "2016-01", [("dwp", "k1", "e1", "accept"), ("dwp", "k2", "e2", "Jane Smith")])
-    with pytest.raises(ValueError) as error:
-        read_decisions(tmp_path, "2016-01")
-    assert "data rows 2" in str(error.value) and "Jane" not in str(error.value)
-
-
-def test_read_decisions_without_a_review_folder_is_empty(tmp_path):
-    assert read_decisions(tmp_path / "review", "2016-01").empty
