@@ -15,16 +15,9 @@ from expectations import validate_month
 from runtime.partitions import monthly_partitions
 from runtime.resources import CfamStore
 from settings import parse_month
-from sources import SOURCES
+from sources import registered_sources
 from sources.ingest import SourceLoad, ingest_month, unrecognised_files, write_load_files
-
-DESCRIPTIONS = {
-    "early_help": "The Early Help register: a monthly snapshot of families and their members.",
-    "school_attendance": "School attendance, exclusions and alternative provision: one file a term.",
-    "police": "Crime, anti-social behaviour and domestic abuse incidents reported in the month.",
-    "dwp": "DWP benefit and employment spells: a monthly snapshot of open and recently ended spells.",
-    "cross_keys_homes": "Cross Keys Homes tenancies: arrears, notices, evictions and ASB cases, monthly snapshot.",
-}
+from sources.layouts import Source
 
 
 def extract_key(source: str) -> dg.AssetKey:
@@ -45,8 +38,8 @@ def _failed_load_check(load: SourceLoad) -> dg.AssetCheckResult:
     )
 
 
-def _build_extract_asset(source: str) -> dg.AssetsDefinition:
-    key = extract_key(source)
+def _build_extract_asset(declared: Source) -> dg.AssetsDefinition:
+    source, key = declared.name, extract_key(declared.name)
 
     @dg.asset(
         key=key,
@@ -58,7 +51,7 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
             description=f"The great-expectations suite for {source}: columns, keys, allowed values, plausible "
                         "dates, postcode validity, quarantine share. A blocking failure stops the month's matching.",
         )],
-        description=DESCRIPTIONS[source]
+        description=declared.description
         + " Rows that cannot be used go to quarantine with file, row, column and reason.",
     )
     def _extract(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.MaterializeResult:
@@ -98,4 +91,9 @@ def _build_extract_asset(source: str) -> dg.AssetsDefinition:
     return _extract
 
 
-extract_assets = [_build_extract_asset(source) for source in SOURCES]
+def build_extract_assets() -> list[dg.AssetsDefinition]:
+    """One asset per registered source (sources/registry.py), in the registry's order."""
+    return [_build_extract_asset(source) for source in registered_sources()]
+
+
+extract_assets = build_extract_assets()

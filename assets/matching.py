@@ -18,7 +18,7 @@ from matching.train import load_model
 from runtime.partitions import monthly_partitions
 from runtime.resources import CfamStore
 from settings import DataDir, Settings, parse_month
-from sources import SOURCES
+from sources import source_names
 from warehouse import replace_month
 from warehouse.files import write_text_atomic
 from warehouse.outputs import write_match_files
@@ -67,7 +67,7 @@ def person_model(cfam: CfamStore) -> dg.MaterializeResult:
                     "model that no longer fits.")],
     # No dependency on matching/person_model: monthly runs predict with the newest saved model (or the one
     # shipped), so a launch never waits on, or warns about, a model nobody has trained here.
-    deps=[extract_key(source) for source in SOURCES],
+    deps=[extract_key(source) for source in source_names()],
     description="Every extract row matched to an Early Help person (exact ids, then the newest saved Splink "
                 "model), with the clerical review queue for borderline pairs. Writes `matches.csv`, "
                 "`clerical_review.xlsx` and `.csv`, and `match_quality.html` in `output/YYYY-MM/`. The "

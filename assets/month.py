@@ -5,6 +5,7 @@ import dagster as dg
 from runtime.partitions import monthly_partitions
 from runtime.resources import CfamStore
 from settings import parse_month
+from sources import source_names
 from warehouse.files import write_text_atomic
 from warehouse.month_page import (
     listed_files,
@@ -20,7 +21,7 @@ def write_month_page(cfam: CfamStore, month: str, failed: dict[str, str] | None 
     """Write `output/YYYY-MM/index.html` from the warehouse and the files present; return its metadata."""
     out = cfam.paths.output(month)
     with cfam.warehouse() as con:
-        status = month_status(con, month, failed)
+        status = month_status(con, month, source_names(), failed)
     with cfam.month_files(month) as staging:
         write_text_atomic(month_page_html(month, status, listed_files(staging)), staging / "index.html")
     return {**status_metadata(status), "month_page": dg.MetadataValue.path(str(out / "index.html"))}

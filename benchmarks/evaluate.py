@@ -9,8 +9,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from settings.paths import SOURCES
-
 PairSet = set[tuple[str, str, str]]
 
 
@@ -71,11 +69,12 @@ def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, months: list[str
     from sources import (  # sources is only needed where sample data is loaded
         find_extract,
         load_extract,
+        source_names,
     )
     from warehouse import replace_month
 
     for month in months:
-        for source in SOURCES:
+        for source in source_names():
             path = find_extract(landing / month, source)
             if path is not None:
                 replace_month(con, f"staging.{source}", month, load_extract(path, source, month).staged)

@@ -151,7 +151,7 @@ def town(families: int, work: Path) -> None:
     import warehouse
     from expectations import validate_month
     from settings import DataDir, Settings, months_between
-    from sources import SOURCES
+    from sources import source_names
     from sources.ingest import ingest_month
 
     root = work / f"town-{families}"
@@ -167,7 +167,7 @@ def town(families: int, work: Path) -> None:
     for month in months_between(*TOWN_MONTHS):
         started = time.perf_counter()
         problems = []
-        for source in SOURCES:
+        for source in source_names():
             load = ingest_month(con, paths, source, month, settings)
             if load.failed:
                 problems.append(f"{source}: {load.note}")

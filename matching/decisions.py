@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sources.registry import identifier_columns
+
 DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_weight", "decision", "method", "note",
                     "reason"]
 # Between a person and a relative who score alike, the comparison that differs decides, in this order: the
@@ -17,7 +19,7 @@ DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_wei
 TIE_BREAK_COMPARISONS = ("forename", "dob")
 TIE_BREAK_MARGIN = 3.0
 # Sources keyed by a personal identifier: two of their people cannot be the same Early Help person.
-ONE_PERSON_PER_ID_SOURCES = ("school_attendance", "dwp")
+ONE_PERSON_PER_ID_SOURCES = tuple(identifier_columns())   # as each source declares it (sources/<name>.py)
 _TIE = 1e-9
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import duckdb
 
 from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE
+from sources.registry import identifier_columns
 
 EXACT_MATCHES = "cf_exact_matches"   # unique_id (source person) -> eh_person_id
 
-_ID_COLUMN = {"school_attendance": "upn", "dwp": "nino"}
+_ID_COLUMN = identifier_columns()   # source -> upn | nino, as each source declares it (sources/<name>.py)
 
 
 def find_exact_matches(con: duckdb.DuckDBPyConnection) -> None:

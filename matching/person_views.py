@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from matching.model_settings import PERSON_COLUMNS
+from sources.registry import matched_sources
 
 EH_PEOPLE = "cf_eh_people"            # the Early Help register as of the month, one row per person
 SOURCE_PEOPLE = "cf_source_people"    # one row per source person
@@ -18,42 +19,30 @@ SOURCE_ROWS = "cf_source_rows"        # source, row_key -> unique_id
 EH_MODEL_INPUT = "cf_eh_model_input"
 SOURCE_MODEL_INPUT = "cf_source_model_input"
 
-# Per source: the person key, the display address, the optional identifiers (NULL where the source has none)
-# and the source household (family evidence): the tenancy where the source has one, else NULL for "the
-# address as this source writes it".
-_SOURCE_SQL = {
-    "school_attendance": "upn AS person_key, gender, address, NULL AS uprn, upn, NULL AS nino, NULL AS pnc_id,"
-                         " NULL AS household_ref",
-    "dwp": "nino AS person_key, gender, address, NULL AS uprn, NULL AS upn, nino, NULL AS pnc_id,"
-           " NULL AS household_ref",
-    "cross_keys_homes": ("tenancy_ref || '|' || person_ref AS person_key, NULL AS gender, address, uprn,"
-                         " NULL AS upn, NULL AS nino, NULL AS pnc_id, tenancy_ref AS household_ref"),
-    "police": "person_key, gender, address, NULL AS uprn, NULL AS upn, NULL AS nino, pnc_id, NULL AS household_ref",
-}
 _COMMON = ("month, row_number, row_key, forename, surname, date_of_birth, postcode,"
            " forename_std, forename_formal, surname_std, postcode_std, address_std")
 
-# Police rows without a PNC id join the PNC id of a row with the same name, date of birth and postcode.
-_POLICE_WITH_PERSON_KEY = """
-    (WITH rows AS (
-        SELECT *, forename_std || '|' || surname_std || '|' || CAST(date_of_birth AS VARCHAR) || '|' || postcode_std
-                  AS name_dob_postcode
-        FROM staging.police WHERE month <= $month),
-     pnc_by_name AS (
-        SELECT name_dob_postcode, min(pnc_id) AS pnc_id FROM rows
-        WHERE pnc_id IS NOT NULL AND name_dob_postcode IS NOT NULL GROUP BY ALL)
-     SELECT rows.*, 'pnc:' || coalesce(rows.pnc_id, pnc_by_name.pnc_id) AS pnc_key,
-            coalesce('pnc:' || coalesce(rows.pnc_id, pnc_by_name.pnc_id), 'ndp:' || rows.name_dob_postcode,
-                     'row:' || rows.row_key) AS person_key
-     FROM rows LEFT JOIN pnc_by_name USING (name_dob_postcode))
-"""
-
 
 def _source_rows_sql() -> str:
+    """Every matched source's rows up to the month, as each source's declaration views them (sources/<name>.py,
+    its `PersonView`): the person key, the display address, the optional identifiers (NULL where the source has
+    none) and the source household (family evidence): the tenancy where the source has one, else NULL for
+    "the address as this source writes it"."""
     parts = []
-    for source, columns in _SOURCE_SQL.items():
-        table = _POLICE_WITH_PERSON_KEY if source == "police" else f"staging.{source}"
-        parts.append(f"SELECT '{source}' AS source, {_COMMON}, {columns} FROM {table} WHERE month <= $month")
+    for source in matched_sources():
+        view = source.person
+        assert view is not None   # matched_sources() are the sources viewed as people
+        columns = ", ".join([
+            f"{view.person_key} AS person_key",
+            f"{view.gender or 'NULL'} AS gender",
+            f"{view.address} AS address",
+            f"{view.uprn or 'NULL'} AS uprn",
+            f"{'upn' if view.identifier == 'upn' else 'NULL'} AS upn",
+            f"{'nino' if view.identifier == 'nino' else 'NULL'} AS nino",
+            f"{view.household_ref or 'NULL'} AS household_ref",
+        ])
+        table = view.rows or source.staging_table
+        parts.append(f"SELECT '{source.name}' AS source, {_COMMON}, {columns} FROM {table} WHERE month <= $month")
     return "\nUNION ALL\n".join(parts)
 
 

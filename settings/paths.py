@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SOURCES = ("early_help", "school_attendance", "police", "dwp", "cross_keys_homes")
-
 
 @dataclass(frozen=True)
 class DataDir:

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from settings.paths import SOURCES
 from sources.landing import LandingFolder, sort_landing_folder
 from sources.loading import ExtractResult, load_extract
 from sources.reading import ExtractError
-
-# A month without one of these reuses the latest earlier extract; the others are increments.
-SNAPSHOT_SOURCES: frozenset[str] = frozenset({"early_help", "dwp", "cross_keys_homes"})
+from sources.registry import get_source, register_source, registered_sources, source_names
 
 
 def find_extract(landing_month_dir: Path, source: str) -> Path | None:
@@ -21,8 +18,7 @@ def find_extract(landing_month_dir: Path, source: str) -> Path | None:
 
     Two candidates are an ExtractError: which one the partner meant is not ours to guess.
     """
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
+    get_source(source)  # an unknown name is a ValueError
     folder = Path(landing_month_dir)
     found = sort_landing_folder(folder, folder.name).files_for(source)
     if len(found) > 1:
@@ -30,5 +26,5 @@ def find_extract(landing_month_dir: Path, source: str) -> Path | None:
     return found[0] if found else None
 
 
-__all__ = ["SNAPSHOT_SOURCES", "SOURCES", "ExtractError", "ExtractResult", "LandingFolder", "find_extract",
-           "load_extract", "sort_landing_folder"]
+__all__ = ["ExtractError", "ExtractResult", "LandingFolder", "find_extract", "get_source", "load_extract",
+           "register_source", "registered_sources", "sort_landing_folder", "source_names"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sources.layouts import Layout, StageContext, standard_columns
+from sources.layouts import (
+    ROW_COLUMNS,
+    STANDARD_STAGING_COLUMNS,
+    Layout,
+    PersonView,
+    Source,
+    StageContext,
+    standard_columns,
+)
 from sources.vocabulary import TENANCY_ROLES
 
 
@@ -28,4 +36,23 @@ LAYOUT = Layout(
     allowed={"person_role": TENANCY_ROLES},
     flags=frozenset({"asb_case_open"}),
     amounts=frozenset({"rent_arrears_gbp", "weeks_in_arrears"}),
+)
+
+SOURCE = Source(
+    layout=LAYOUT,
+    description="Cross Keys Homes tenancies: arrears, notices, evictions and ASB cases, monthly snapshot.",
+    snapshot=True,
+    staging={
+        **ROW_COLUMNS,
+        "tenancy_ref": "VARCHAR NOT NULL", "person_ref": "VARCHAR NOT NULL", "uprn": "VARCHAR",
+        "address": "VARCHAR", "postcode": "VARCHAR", "person_role": "VARCHAR NOT NULL",
+        "forename": "VARCHAR", "surname": "VARCHAR", "date_of_birth": "DATE", "snapshot_date": "DATE NOT NULL",
+        "rent_arrears_gbp": "DECIMAL(12, 2)", "weeks_in_arrears": "DOUBLE",
+        "nosp_served_date": "DATE", "possession_order_date": "DATE", "eviction_date": "DATE",
+        "asb_case_open": "BOOLEAN NOT NULL", "tenancy_start_date": "DATE", "tenancy_end_date": "DATE",
+        **STANDARD_STAGING_COLUMNS,
+    },
+    # A tenant is the tenancy's person; the tenancy is the household (family evidence). No gender on file.
+    person=PersonView(person_key="tenancy_ref || '|' || person_ref", household_ref="tenancy_ref", gender=None,
+                      uprn="uprn"),
 )

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from settings import month_end
-from sources.layouts import GENDERS, Layout, StageContext, standard_columns
+from sources.layouts import (
+    GENDERS,
+    STANDARD_STAGING_COLUMNS,
+    Layout,
+    PersonView,
+    Source,
+    StageContext,
+    standard_columns,
+)
 from sources.vocabulary import BENEFITS, SPELL_TYPES, UC_REGIMES
 
 
@@ -32,4 +40,20 @@ LAYOUT = Layout(
         "benefit": BENEFITS,
         "uc_regime": UC_REGIMES,
     },
+)
+
+SOURCE = Source(
+    layout=LAYOUT,
+    description="DWP benefit and employment spells: a monthly snapshot of open and recently ended spells.",
+    snapshot=True,
+    staging={
+        "month": "VARCHAR NOT NULL", "snapshot_date": "DATE NOT NULL", "source_file": "VARCHAR NOT NULL",
+        "row_number": "INTEGER NOT NULL", "row_key": "VARCHAR NOT NULL",
+        "nino": "VARCHAR NOT NULL", "forename": "VARCHAR", "surname": "VARCHAR", "date_of_birth": "DATE",
+        "gender": "VARCHAR", "address": "VARCHAR", "postcode": "VARCHAR",
+        "spell_type": "VARCHAR NOT NULL", "benefit": "VARCHAR", "uc_regime": "VARCHAR",
+        "start_date": "DATE NOT NULL", "end_date": "DATE",
+        **STANDARD_STAGING_COLUMNS,
+    },
+    person=PersonView(person_key="nino", identifier="nino"),   # a claimant's spells share the NINO
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from settings import month_end
-from sources.layouts import GENDERS, Layout, StageContext, join_address_parts, standard_columns
+from sources.layouts import GENDERS, Layout, Source, StageContext, join_address_parts, standard_columns
 from sources.standardise import standardise_name_series
 from sources.vocabulary import CSC_STATUSES, NEEDS, ROLES
 
@@ -51,4 +51,25 @@ LAYOUT = Layout(
         "csc_status": CSC_STATUSES,
     },
     blank_means={"csc_status": "none"},
+)
+
+SOURCE = Source(
+    layout=LAYOUT,
+    description="The Early Help register: a monthly snapshot of families and their members.",
+    snapshot=True,
+    staging={
+        "month": "VARCHAR NOT NULL", "snapshot_date": "DATE NOT NULL", "source_file": "VARCHAR NOT NULL",
+        "row_number": "INTEGER NOT NULL", "row_key": "VARCHAR NOT NULL",
+        "family_id": "VARCHAR NOT NULL", "person_id": "VARCHAR NOT NULL", "role": "VARCHAR NOT NULL",
+        "forename": "VARCHAR", "middle_names": "VARCHAR", "surname": "VARCHAR", "known_as": "VARCHAR",
+        "date_of_birth": "DATE", "gender": "VARCHAR",
+        "address_line_1": "VARCHAR", "address_line_2": "VARCHAR", "town": "VARCHAR", "postcode": "VARCHAR",
+        "uprn": "VARCHAR", "upn": "VARCHAR", "nino": "VARCHAR",
+        "eha_start_date": "DATE", "eha_end_date": "DATE",
+        "lead_professional": "VARCHAR", "lead_agency": "VARCHAR", "family_plan_date": "DATE",
+        "identified_needs": "VARCHAR[] NOT NULL", "csc_status": "VARCHAR NOT NULL",
+        "forename_std": "VARCHAR", "forename_formal": "VARCHAR[]", "middle_names_std": "VARCHAR",
+        "surname_std": "VARCHAR", "known_as_std": "VARCHAR", "postcode_std": "VARCHAR", "address_std": "VARCHAR",
+    },
+    person=None,   # the register is the other side of the match: matching/person_views.py views it apart
 )

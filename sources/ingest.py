@@ -1,8 +1,8 @@
 """Load one source's extract for one month into the warehouse (pure: no Dagster).
 
-Snapshots (early_help, dwp, cross_keys_homes): a month without a file reuses the latest earlier
-snapshot and says so in the load summary; nothing is copied, since the rules read the snapshot history.
-A snapshot older than `loading.max_snapshot_age_months` fails. Increments (police, school_attendance): a
+Snapshots (a source declared `snapshot=True`: early_help, dwp, cross_keys_homes): a month without a file reuses
+the latest earlier snapshot and says so in the load summary; nothing is copied, since the rules read the snapshot
+history. A snapshot older than `loading.max_snapshot_age_months` fails. Increments (police, school_attendance): a
 month without a file had none. A month without a landing folder fails unless snapshots are carried forward.
 A file that cannot be read fails with a one-line reason (file, row, column) recorded in the load summary.
 Every table is replaced for (month, source) in one transaction, so a re-run leaves identical tables; rows
@@ -18,11 +18,12 @@ import duckdb
 import pandas as pd
 
 from settings import DataDir, Settings, months_before, months_between
-from sources import SNAPSHOT_SOURCES, ExtractError, find_extract, sort_landing_folder
+from sources import ExtractError, find_extract, sort_landing_folder
 from sources.landing import EXTENSIONS
 from sources.loading import load_extract_chunks
 from sources.reading import CHUNK_ROWS
-from warehouse.db import delete_and_insert, insert_frame
+from sources.registry import check_source_settings, get_source
+from warehouse.db import delete_and_insert, ensure_staging_table, insert_frame
 from warehouse.files import write_csv_atomic
 
 # contracts/outputs.md's columns first, then what the co-ordinator needs besides.
@@ -65,7 +66,7 @@ def _latest_snapshot_month(con: duckdb.DuckDBPyConnection, source: str, month: s
 
 
 def _without_file(con: duckdb.DuckDBPyConnection, source: str, month: str, settings: Settings) -> SourceLoad:
-    if source not in SNAPSHOT_SOURCES:
+    if not get_source(source).snapshot:
         return SourceLoad(source, month, None, 0, 0, 0, 0, None, status="no extract")
     used_from = _latest_snapshot_month(con, source, month)
     if used_from is None:
@@ -105,6 +106,9 @@ def ingest_month(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mo
     is a failed load, never an exception.
     """
     carry_forward = settings.loading.carry_forward if carry_forward is None else carry_forward
+    check_source_settings(settings)
+    declared = get_source(source)
+    ensure_staging_table(con, declared.staging_table, declared.staging)   # a source schema.sql does not hold
     try:
         return _replace_month(con, paths, source, month, settings, carry_forward, chunk_rows)
     except ExtractError as error:
@@ -166,7 +170,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, paths: DataDir, source: str, mont
         read, loaded = read + chunk.rows_read, loaded + chunk.rows_loaded
         quarantined, repeats = quarantined + chunk.rows_quarantined, repeats + chunk.duplicates_removed
     return SourceLoad(source, month, path.name, read, loaded, quarantined, repeats,
-                      used_from_month=month if source in SNAPSHOT_SOURCES else None)
+                      used_from_month=month if get_source(source).snapshot else None)
 
 
 def _summary_row(load: SourceLoad) -> pd.DataFrame:

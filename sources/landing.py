@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from settings.paths import SOURCES
+from sources.registry import source_names
 
 EXTENSIONS = (".csv", ".xlsx")
 _SEPARATORS = re.compile(r"[\s_\-.]+")
@@ -42,8 +42,8 @@ def source_of(path: Path, month: str) -> tuple[str | None, str | None]:
         if named_month != month:
             return None, f"the name says {named_month}, not {month}"
         name = _words(name[:found.start()] + "_" + name[found.end():])
-    if name not in SOURCES:
-        return None, "not the name of an extract (" + ", ".join(SOURCES) + ")"
+    if name not in source_names():
+        return None, "not the name of an extract (" + ", ".join(source_names()) + ")"
     if path.suffix.lower() not in EXTENSIONS:
         return None, f"a {name} file but not .csv or .xlsx"
     return name, None

@@ -69,3 +69,54 @@ def join_address_parts(*parts: pd.Series) -> pd.Series:
     """Address lines joined with ", ", skipping blanks; None when all are blank."""
     joined = [", ".join(part for part in row if part is not None) or None for row in zip(*parts, strict=True)]
     return pd.Series(joined, index=parts[0].index, dtype=object)
+
+
+# The staging columns the loader adds to every source's rows, and the `*_std` columns `standard_columns` adds
+# (DuckDB types; warehouse/schema.sql).
+ROW_COLUMNS = {"month": "VARCHAR NOT NULL", "source_file": "VARCHAR NOT NULL", "row_number": "INTEGER NOT NULL",
+               "row_key": "VARCHAR NOT NULL"}
+STANDARD_STAGING_COLUMNS = {"forename_std": "VARCHAR", "forename_formal": "VARCHAR[]", "surname_std": "VARCHAR",
+                            "postcode_std": "VARCHAR", "address_std": "VARCHAR"}
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """How a source's rows become the people matched against the Early Help register (matching/person_views.py).
+
+    Each field is a DuckDB expression over the source's rows (its staging table, or `rows` when given);
+    None means the source has no such thing. `person_key` joins the rows of one person (a pupil's terms, a
+    claimant's spells); `identifier` is `upn` or `nino` when the source's people are keyed by that personal
+    identifier: the exact pass matches on it, and no two of its people can be the same register person.
+    `household_ref` is the source's own household (a tenancy), else the address stands for it.
+    """
+
+    person_key: str
+    identifier: str | None = None
+    household_ref: str | None = None
+    gender: str | None = "gender"
+    address: str = "address"
+    uprn: str | None = None
+    rows: str | None = None   # a subquery standing for the staging table (may use $month); None: the table
+
+
+@dataclass(frozen=True)
+class Source:
+    """One partner extract (or the Early Help register), declared once: everything else derives from this.
+
+    `staging` is staging.<name>'s columns in order, name -> DuckDB type (with NOT NULL where it applies);
+    `person` is None for the register, which is the other side of the match.
+    """
+
+    layout: Layout
+    description: str          # one line: the Dagster asset's description
+    snapshot: bool            # a full snapshot each month (a month without one reuses the latest); else increments
+    staging: Mapping[str, str]
+    person: PersonView | None
+
+    @property
+    def name(self) -> str:
+        return self.layout.source
+
+    @property
+    def staging_table(self) -> str:
+        return f"staging.{self.name}"

@@ -9,17 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from settings import Settings, parse_month
-from sources import cross_keys_homes, dwp, early_help, police, school_attendance
 from sources.layouts import Layout, StageContext
 from sources.quarantine import TOO_MANY_CELLS, Issue, quarantine_frame
 from sources.reading import CHUNK_ROWS, ExtractError, load_mapping, read_cell_chunks, select_columns
+from sources.registry import get_source
 from sources.standardise import DEFAULT_TOWNS
 from sources.validate import SeenRows, check_cells
-from warehouse import table_columns
+from warehouse import declared_columns
 
-LAYOUTS: dict[str, Layout] = {
-    module.LAYOUT.source: module.LAYOUT for module in (early_help, school_attendance, police, dwp, cross_keys_homes)
-}
 RAW_COLUMNS = ("month", "source", "source_file", "row_number", "row_key", "outcome", "fields")
 
 
@@ -37,8 +34,8 @@ class ExtractResult:
 
 
 def staging_columns(source: str) -> tuple[tuple[str, str, bool], ...]:
-    """(name, DuckDB type, nullable) of staging.<source>, from warehouse/schema.sql: the one contract."""
-    return table_columns(f"staging.{source}")
+    """(name, DuckDB type, nullable) of staging.<source>, as the source declares it (sources/<source>.py)."""
+    return declared_columns(get_source(source).staging)
 
 
 def _as_schema_type(values: pd.Series, column_type: str, nullable: bool) -> pd.Series:
@@ -73,9 +70,8 @@ def load_extract_chunks(path: Path, source: str, month: str, *, mapping_path: Pa
     be read, possibly after some chunks (a caller that writes them wraps the writes in one transaction);
     a bad row is quarantined and never stops the others.
     """
-    if source not in LAYOUTS:
-        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(LAYOUTS)}")
-    path, month, layout = Path(path), parse_month(month), LAYOUTS[source]
+    layout = get_source(source).layout   # an unknown name is a ValueError
+    path, month = Path(path), parse_month(month)
     mapping = load_mapping(mapping_path)
     context = StageContext(month, settings or Settings(), tuple(towns))
     seen = SeenRows()
@@ -130,4 +126,4 @@ def _load_chunk(path: Path, cells: pd.DataFrame, overlong: list[int], layout: La
     )
 
 
-__all__ = ["ExtractError", "ExtractResult", "LAYOUTS", "load_extract", "load_extract_chunks", "staging_columns"]
+__all__ = ["ExtractError", "ExtractResult", "load_extract", "load_extract_chunks", "staging_columns"]

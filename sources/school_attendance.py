@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sources.layouts import GENDERS, Layout, StageContext, standard_columns
+from sources.layouts import (
+    GENDERS,
+    ROW_COLUMNS,
+    STANDARD_STAGING_COLUMNS,
+    Layout,
+    PersonView,
+    Source,
+    StageContext,
+    standard_columns,
+)
 from sources.quarantine import ABSENCE_EXCEEDS_SESSIONS, NOT_ALLOWED, Issue
 from sources.vocabulary import TERMS
 
@@ -58,4 +67,21 @@ LAYOUT = Layout(
     flags=frozenset(FLAGS),
     counts=frozenset(COUNTS),
     row_checks=_row_checks,
+)
+
+SOURCE = Source(
+    layout=LAYOUT,
+    description="School attendance, exclusions and alternative provision: one file a term.",
+    snapshot=False,
+    staging={
+        **ROW_COLUMNS,
+        "upn": "VARCHAR NOT NULL", "forename": "VARCHAR", "surname": "VARCHAR", "date_of_birth": "DATE",
+        "gender": "VARCHAR", "address": "VARCHAR", "postcode": "VARCHAR", "school_urn": "VARCHAR",
+        "academic_year": "VARCHAR NOT NULL", "term": "VARCHAR NOT NULL",
+        "term_start": "DATE NOT NULL", "term_end": "DATE NOT NULL",
+        **{count: "INTEGER NOT NULL" for count in COUNTS},
+        **{flag: "BOOLEAN NOT NULL" for flag in FLAGS},
+        **STANDARD_STAGING_COLUMNS,
+    },
+    person=PersonView(person_key="upn", identifier="upn"),   # a pupil's terms share the UPN
 )

@@ -1,6 +1,6 @@
 """The DuckDB warehouse: schema, connections, idempotent month writes and the output files."""
 
-from warehouse.db import connect, replace_month, table_columns
+from warehouse.db import connect, declared_columns, ensure_staging_table, replace_month, table_columns
 from warehouse.files import (
     month_files,
     write_csv_atomic,
@@ -8,5 +8,5 @@ from warehouse.files import (
     write_xlsx_atomic,
 )
 
-__all__ = ["connect", "month_files", "replace_month", "table_columns", "write_csv_atomic", "write_text_atomic",
-           "write_xlsx_atomic"]
+__all__ = ["connect", "declared_columns", "ensure_staging_table", "month_files", "replace_month", "table_columns",
+           "write_csv_atomic", "write_text_atomic", "write_xlsx_atomic"]

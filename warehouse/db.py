@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,32 @@ def table_columns(table: str) -> tuple[tuple[str, str, bool], ...]:
     try:
         con.execute(schema_sql())
         rows = con.execute(f"DESCRIBE {table}").fetchall()
+    finally:
+        con.close()
+    return tuple((name, column_type, null == "YES") for name, column_type, null, *_ in rows)
+
+
+def ensure_staging_table(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, str]) -> None:
+    """Create `table` (schema.table) from the column declaration handed to it, name -> DuckDB type (with NOT NULL
+    where it applies), unless it exists: a partner extract declared in sources/ whose table schema.sql lacks.
+    The warehouse stores what it is given and knows no extract layout."""
+    definition = ", ".join(f'"{name}" {column_type}' for name, column_type in columns.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({definition})").fetchall()
+
+
+def declared_columns(columns: Mapping[str, str]) -> tuple[tuple[str, str, bool], ...]:
+    """(name, DuckDB type, nullable) of a table declared as `ensure_staging_table` takes it, as DuckDB spells
+    the types (`DECIMAL(12,2)`), so a declaration compares with `table_columns`."""
+    return _declared_columns(tuple(columns.items()))
+
+
+@cache
+def _declared_columns(columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, bool], ...]:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("CREATE SCHEMA declared")
+        ensure_staging_table(con, "declared.columns", dict(columns))
+        rows = con.execute("DESCRIBE declared.columns").fetchall()
     finally:
         con.close()
     return tuple((name, column_type, null == "YES") for name, column_type, null, *_ in rows)

@@ -8,19 +8,21 @@ inlined, so it opens with no network. Counts only: no personal data.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from settings.paths import SOURCES
 from warehouse.charts import chart_scripts, embed_script
 
 STATUS_COLUMNS = ["source", "status", "file", "rows_read", "rows_loaded", "rows_quarantined", "duplicates_removed"]
 
 
-def month_status(con: duckdb.DuckDBPyConnection, month: str, failed: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per source: arrived | arrived, part quarantined | carried forward from YYYY-MM | no extract | failed.
+def month_status(con: duckdb.DuckDBPyConnection, month: str, sources: Sequence[str],
+                 failed: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per source of `sources` (in order): arrived | arrived, part quarantined | carried forward from
+    YYYY-MM | no extract | failed.
 
     failed: source -> why its blocking check failed (counts and column names only).
     """
@@ -29,7 +31,7 @@ def month_status(con: duckdb.DuckDBPyConnection, month: str, failed: dict[str, s
     loads = loads.set_index("source")
     failed = failed or {}
     rows: list[dict[str, object]] = []
-    for source in SOURCES:
+    for source in sources:
         if source not in loads.index:
             rows.append({"source": source, "status": f"failed: {failed[source]}" if source in failed else "not run",
                          "file": ""})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from sources.loading import LAYOUTS
+from sources.registry import get_source
 
 VALID_ROWS: dict[str, dict[str, object]] = {
     "early_help": {
@@ -76,4 +76,4 @@ def write_xlsx(path: Path, rows: list[dict[str, object]]) -> Path:
 
 
 def columns_of(source: str) -> list[str]:
-    return list(LAYOUTS[source].columns)
+    return list(get_source(source).layout.columns)

@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 import warehouse
 from settings import DataDir, Settings
 from sources.ingest import ingest_month
-from sources.loading import LAYOUTS
 from sources.reading import CHUNK_ROWS
+from sources.registry import registered_sources
 from tests.sources.builders import VALID_ROWS, write_csv, write_xlsx
 
+LAYOUTS = {source.name: source.layout for source in registered_sources()}
 MONTH = "2015-03"
 # Printable text every encoding under test can hold (no leading "=": openpyxl would store a formula).
 # DuckDB guessed an object column's type from every second row of a 2,048-row frame: filled only in the last

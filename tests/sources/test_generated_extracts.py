@@ -6,7 +6,7 @@ import pytest
 
 import sample_data
 from settings import months_between
-from sources import SOURCES, find_extract, load_extract
+from sources import find_extract, load_extract, source_names
 
 FIRST, LAST = "2015-11", "2016-01"  # a December term file, so all five sources appear
 
@@ -16,7 +16,7 @@ def loaded(tmp_path_factory):
     root = tmp_path_factory.mktemp("generated")
     sample_data.generate(root, 60, FIRST, LAST, seed=11)
     results = [load_extract(path, source, month)
-               for month in months_between(FIRST, LAST) for source in SOURCES
+               for month in months_between(FIRST, LAST) for source in source_names()
                if (path := find_extract(root / "landing" / month, source))]
     messy = pd.read_csv(root / "truth" / "messy.csv", dtype=str, keep_default_na=False)
     links = pd.read_csv(root / "truth" / "links.csv", dtype=str, keep_default_na=False)

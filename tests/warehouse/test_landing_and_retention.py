@@ -104,10 +104,17 @@ def test_rows_older_than_the_retention_are_purged_and_the_summary_says_so(tmp_pa
     assert con.execute("SELECT count(*) FROM ops.load_summary WHERE source = 'dwp'").fetchall() == [(2,)]
 
 
-@pytest.mark.parametrize(("retention", "message"), [({"polic": 72}, "unknown source polic"),
-                                                    ({"police": 0}, "at least 1 month")])
-def test_a_retention_setting_naming_no_source_or_no_month_is_a_clear_error(tmp_path, retention, message):
-    (tmp_path / "settings.yaml").write_text(yaml.safe_dump({"loading": {"retention_months": retention}}),
+def test_a_retention_setting_naming_no_month_is_a_clear_error(tmp_path):
+    (tmp_path / "settings.yaml").write_text(yaml.safe_dump({"loading": {"retention_months": {"police": 0}}}),
                                             encoding="utf-8")
-    with pytest.raises(SettingsError, match=message):
+    with pytest.raises(SettingsError, match="at least 1 month"):
         load_settings(tmp_path)
+
+
+def test_a_retention_setting_naming_no_registered_source_stops_every_load(tmp_path):
+    """settings/ sits below sources/, so the names are checked against the registry when a load starts."""
+    paths = DataDir(tmp_path)
+    _land(paths, "2015-01", "police", POLICE_HEADER + POLICE_ROWS[0])
+    settings = Settings.model_validate({"loading": {"retention_months": {"polic": 72}}})
+    with pytest.raises(SettingsError, match="retention_months: unknown source polic"):
+        ingest_month(warehouse.connect(paths.warehouse), paths, "police", "2015-01", settings)
