@@ -12,11 +12,9 @@ import pandas as pd
 
 from sample_data._util import NA, add_months, stream
 from sample_data.town import Town
+from sources.dwp import LAYOUT
 
-COLUMNS = (
-    "nino", "forename", "surname", "date_of_birth", "gender", "address", "postcode",
-    "spell_type", "benefit", "uc_regime", "start_date", "end_date",
-)
+COLUMNS = LAYOUT.columns   # the contract's layout, declared in sources/dwp.py
 OUT_OF_WORK_UC = ("searching_for_work", "preparing_for_work", "planning_for_work")
 # (name, weeks in work before it ends or None for lasting, chance)
 JOB_LENGTHS = (("lasting", None, 0.42), ("25_weeks", 25, 0.10), ("26_weeks", 26, 0.08), ("13_weeks", 13, 0.10),

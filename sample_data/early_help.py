@@ -8,14 +8,10 @@ import pandas as pd
 from sample_data._util import NA, add_months, person_hash, unit
 from sample_data.places import TOWN
 from sample_data.town import Town
+from sources.early_help import LAYOUT
 from sources.vocabulary import NEEDS
 
-COLUMNS = (
-    "family_id", "person_id", "role", "forename", "middle_names", "surname", "known_as", "date_of_birth",
-    "gender", "address_line_1", "address_line_2", "town", "postcode", "uprn", "upn", "nino",
-    "eha_start_date", "eha_end_date", "lead_professional", "lead_agency", "family_plan_date",
-    "identified_needs", "csc_status",
-)
+COLUMNS = LAYOUT.columns   # the contract's layout, declared in sources/early_help.py
 # problem -> [(need, chance the assessment records it)]
 NEED_RECALL = {
     "crime": [("crime", 0.85), ("asb", 0.85)],  # the one matching the family's kind of trouble

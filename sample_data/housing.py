@@ -8,12 +8,9 @@ import pandas as pd
 from sample_data._util import NA, empty_rows, person_hash, unit
 from sample_data.places import SOURCE_ADDRESS_STYLE
 from sample_data.town import Town
+from sources.cross_keys_homes import LAYOUT
 
-COLUMNS = (
-    "tenancy_ref", "person_ref", "uprn", "address", "postcode", "person_role", "forename", "surname",
-    "date_of_birth", "snapshot_date", "rent_arrears_gbp", "weeks_in_arrears", "nosp_served_date",
-    "possession_order_date", "eviction_date", "asb_case_open", "tenancy_start_date", "tenancy_end_date",
-)
+COLUMNS = LAYOUT.columns   # the contract's layout, declared in sources/cross_keys_homes.py
 KEEP_ENDED_DAYS = 92  # an ended tenancy stays in the snapshot for three months
 
 

@@ -7,11 +7,9 @@ import pandas as pd
 
 from sample_data._util import NA, empty_rows, person_hash, stream, unit
 from sample_data.town import Town, members_of
+from sources.police import LAYOUT
 
-COLUMNS = (
-    "incident_ref", "person_ref", "incident_date", "incident_type", "person_role", "outcome",
-    "forename", "surname", "date_of_birth", "gender", "address", "postcode", "pnc_id",
-)
+COLUMNS = LAYOUT.columns   # the contract's layout, declared in sources/police.py
 BACKGROUND_RATE = 0.0012     # incidents a month as offender, anyone aged 12-70
 ACTOR_RATE = {True: 0.22, False: 0.12}   # Early Help family or not
 DA_RATE = {True: 0.16, False: 0.08}

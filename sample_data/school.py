@@ -8,12 +8,9 @@ import pandas as pd
 from sample_data._util import NA, from_ymd, person_hash, stream, unit
 from sample_data.ids import unique_numbers
 from sample_data.town import Town
+from sources.school_attendance import LAYOUT
 
-COLUMNS = (
-    "upn", "forename", "surname", "date_of_birth", "gender", "address", "postcode", "school_urn",
-    "academic_year", "term", "sessions_possible", "authorised_absence", "unauthorised_absence",
-    "fixed_term_exclusions", "permanent_exclusion", "alternative_provision",
-)
+COLUMNS = LAYOUT.columns   # the contract's layout, declared in sources/school_attendance.py
 TERM_OF_MONTH = {12: "autumn", 4: "spring", 7: "summer"}
 TERM_SESSIONS = {"autumn": (142, 158), "spring": (120, 134), "summer": (120, 130)}
 
