@@ -94,6 +94,3 @@ def _build_extract_asset(declared: Source) -> dg.AssetsDefinition:
 def build_extract_assets() -> list[dg.AssetsDefinition]:
     """One asset per registered source (sources/registry.py), in the registry's order."""
     return [_build_extract_asset(source) for source in registered_sources()]
-
-
-extract_assets = build_extract_assets()

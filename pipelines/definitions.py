@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.extracts import extract_assets
+from assets.extracts import build_extract_assets
 from assets.matching import matches, person_model
 from assets.month import month_status_page
 from assets.programme import outcomes
@@ -16,7 +16,7 @@ from settings import DataDir
 
 def build_definitions(paths: DataDir) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*extract_assets, person_model, matches, outcomes, *returns_assets, month_status_page],
+        assets=[*build_extract_assets(), person_model, matches, outcomes, *returns_assets, month_status_page],
         asset_checks=returns_checks,
         jobs=[monthly_job, train_model_job],
         schedules=[monthly_schedule],

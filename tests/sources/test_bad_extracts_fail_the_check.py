@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from assets.extracts import CARRY_FORWARD_TAG, extract_assets, extract_key
+from assets.extracts import CARRY_FORWARD_TAG, build_extract_assets, extract_key
 from runtime.resources import CfamStore
 from settings import DataDir
 from tests.sources.builders import row, write_csv
@@ -21,7 +21,7 @@ LINE = ",".join(str(value) for value in row("police").values())
 
 def _materialise(paths: DataDir, source: str, month: str = MONTH, tags: dict | None = None,
                  instance: dg.DagsterInstance | None = None):
-    asset = next(asset for asset in extract_assets if extract_key(source) in asset.keys)
+    asset = next(asset for asset in build_extract_assets() if extract_key(source) in asset.keys)
     return dg.materialize([asset], partition_key=f"{month}-01", resources={"cfam": CfamStore(data_dir=str(paths.root))},
                           instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=tags)
 

@@ -8,6 +8,7 @@ import ast
 from functools import cache
 from pathlib import Path
 
+import dagster as dg
 import pandas as pd
 import pytest
 
@@ -145,13 +146,20 @@ def test_its_people_are_matched_to_the_right_register_people(toy_month):
     assert sorted(listed["eh_person_id"]) == sorted(expected.values())
 
 
-def test_the_extract_assets_are_built_from_the_registry(toy_registered):
-    from assets.extracts import build_extract_assets, extract_key
+def test_the_extract_assets_are_built_from_the_registry(toy_registered, tmp_path):
+    from assets.extracts import CHECK_NAME, build_extract_assets, extract_key
+    from pipelines.definitions import build_definitions
 
     assets = {key: asset for asset in build_extract_assets() for key in asset.keys}
     assert list(assets) == [extract_key(source) for source in source_names()]
     assert assets[extract_key(TOY)].descriptions_by_key[extract_key(TOY)].startswith(
         "Youth offending service referrals made in the month.")
+
+    definitions = build_definitions(DataDir(tmp_path))   # built after the toy was registered
+    node = definitions.resolve_asset_graph().get(extract_key(TOY))
+    assert node.partitions_def is not None and dg.AssetCheckKey(extract_key(TOY), CHECK_NAME) in node.check_keys
+    job = definitions.resolve_job_def("monthly_pipeline")
+    assert extract_key(TOY) in job.asset_layer.selected_asset_keys
 
 
 def test_a_source_name_that_cannot_name_a_table_or_twice_is_refused(toy_registered):
