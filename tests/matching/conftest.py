@@ -38,6 +38,14 @@ class SampleWarehouse:
             "(SELECT max(month) FROM staging.early_help WHERE month <= ?)", [month]).fetchall()}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the generated sample (a year of a 500-family town, loaded) is slow: `make test-fast` skips it."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here) and "sample" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleWarehouse:
     root = tmp_path_factory.mktemp("matching_sample")

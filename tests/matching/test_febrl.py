@@ -1,6 +1,7 @@
 """The same engine (our comparisons, blocking and training) on FEBRL4, without the social security number."""
 
 import duckdb
+import pytest
 
 from benchmarks.evaluate import f1
 from benchmarks.febrl import (
@@ -14,6 +15,7 @@ from matching.predict import score_pairs
 from matching.train import estimate_model
 
 
+@pytest.mark.slow
 def test_febrl4_f1_at_least_0_996():
     con = duckdb.connect()
     truth = load_febrl_people(con)

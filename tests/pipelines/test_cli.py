@@ -45,6 +45,7 @@ def test_a_month_not_yet_begun_is_a_usage_error(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "warehouse").exists()
 
 
+@pytest.mark.slow
 def test_a_failed_asset_is_one_line_naming_the_asset_and_the_cause(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CFAM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))

@@ -33,6 +33,7 @@ def _tables(paths: DataDir) -> dict[str, pd.DataFrame]:
                               "matching.matches")}
 
 
+@pytest.mark.slow
 def test_a_month_runs_through_dagster_and_a_rerun_changes_nothing(town):
     instance = dg.DagsterInstance.ephemeral()
     first = run_month(town, MONTH, instance)

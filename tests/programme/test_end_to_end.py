@@ -21,6 +21,7 @@ from programme.reports import FLAG_FILE_COLUMNS
 from settings import DataDir, month_end
 from tests.programme.scenarios import Person, Scenario
 
+pytestmark = pytest.mark.slow   # the module's town runs 16 months through Dagster (minutes)
 FIRST, LAST = "2015-01", "2016-04"
 D_IND = "2015-12"                         # indicators: spring, summer and autumn 2015 on file
 ACCEPTED_IN = "2016-01"                   # the month the analyst accepts the borderline police record

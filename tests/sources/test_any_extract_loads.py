@@ -4,6 +4,7 @@ loaded or quarantined with a reason, and the load into the warehouse succeeds (i
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,7 @@ def _check_every_row_accounted_for(source: str, table: list[dict], file_format: 
     assert load.rows_loaded + load.rows_quarantined + load.duplicates_removed == load.rows_read
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(extracts(), st.integers(1, 50))
 def test_any_small_extract_is_loaded_or_quarantined_row_by_row(extract, chunk_rows):
