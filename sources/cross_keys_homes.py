@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from settings import month_end, month_start
+from sources.checks import Check, between
 from sources.layouts import (
     ROW_COLUMNS,
     STANDARD_STAGING_COLUMNS,
@@ -19,6 +21,12 @@ from sources.vocabulary import TENANCY_ROLES
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
     return typed.assign(**standard_columns(typed["forename"], typed["surname"], typed["postcode"],
                                            typed["address"], context.towns))
+
+
+def _warnings(month: str) -> list[Check]:
+    return [between("snapshot_date within month", "snapshot_date", pd.Timestamp(month_start(month)),
+                    pd.Timestamp(month_end(month))),
+            between("weeks_in_arrears >= 0", "weeks_in_arrears", 0)]
 
 
 LAYOUT = Layout(
@@ -55,4 +63,5 @@ SOURCE = Source(
     # A tenant is the tenancy's person; the tenancy is the household (family evidence). No gender on file.
     person=PersonView(person_key="tenancy_ref || '|' || person_ref", household_ref="tenancy_ref", gender=None,
                       uprn="uprn"),
+    warnings=_warnings,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from settings import month_end
+from sources.checks import NINO_PATTERN, Check, between, pattern
 from sources.layouts import (
     GENDERS,
     STANDARD_STAGING_COLUMNS,
@@ -22,6 +23,11 @@ def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
         snapshot_date=pd.Timestamp(month_end(context.month)),
         **standard_columns(typed["forename"], typed["surname"], typed["postcode"], typed["address"], context.towns),
     )
+
+
+def _warnings(month: str) -> list[Check]:
+    return [pattern("nino pattern", "nino", NINO_PATTERN),
+            between("start_date not after month end", "start_date", high=pd.Timestamp(month_end(month)))]
 
 
 LAYOUT = Layout(
@@ -56,4 +62,5 @@ SOURCE = Source(
         **STANDARD_STAGING_COLUMNS,
     },
     person=PersonView(person_key="nino", identifier="nino"),   # a claimant's spells share the NINO
+    warnings=_warnings,
 )

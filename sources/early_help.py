@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from settings import month_end
+from sources.checks import NINO_PATTERN, UPN_PATTERN, Check, pattern
 from sources.layouts import GENDERS, Layout, Source, StageContext, join_address_parts, standard_columns
 from sources.standardise import standardise_name_series
 from sources.vocabulary import CSC_STATUSES, NEEDS, ROLES
@@ -31,6 +32,10 @@ def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
         known_as_std=standardise_name_series(typed["known_as"]),
         **standard_columns(typed["forename"], typed["surname"], typed["postcode"], address, context.towns),
     )
+
+
+def _warnings(month: str) -> list[Check]:
+    return [pattern("nino pattern", "nino", NINO_PATTERN), pattern("upn pattern", "upn", UPN_PATTERN)]
 
 
 LAYOUT = Layout(
@@ -72,4 +77,5 @@ SOURCE = Source(
         "surname_std": "VARCHAR", "known_as_std": "VARCHAR", "postcode_std": "VARCHAR", "address_std": "VARCHAR",
     },
     person=None,   # the register is the other side of the match: matching/person_views.py views it apart
+    warnings=_warnings,
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from settings import Settings
+from sources.checks import Check
 from sources.quarantine import Issue
 from sources.standardise import (
     formal_forenames_series,
@@ -112,6 +113,9 @@ class Source:
     snapshot: bool            # a full snapshot each month (a month without one reuses the latest); else increments
     staging: Mapping[str, str]
     person: PersonView | None
+    # Plausibility checks particular to the source, for a month (they warn; sources/checks.py): the common ones,
+    # the allowed values and the columns come from the declaration by themselves (expectations/rules.py).
+    warnings: Callable[[str], list[Check]] = lambda month: []
 
     @property
     def name(self) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from settings import month_end
+from sources.checks import Check, between
 from sources.layouts import (
     GENDERS,
     ROW_COLUMNS,
@@ -20,6 +22,11 @@ from sources.vocabulary import INCIDENT_TYPES, PERSON_ROLES, POLICE_OUTCOMES
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
     return typed.assign(**standard_columns(typed["forename"], typed["surname"], typed["postcode"],
                                            typed["address"], context.towns))
+
+
+def _warnings(month: str) -> list[Check]:
+    end = pd.Timestamp(month_end(month))
+    return [between("incident_date within 3 years", "incident_date", end - pd.DateOffset(years=3), end)]
 
 
 LAYOUT = Layout(
@@ -70,4 +77,5 @@ SOURCE = Source(
         **STANDARD_STAGING_COLUMNS,
     },
     person=PersonView(person_key="person_key", rows=PERSON_ROWS),
+    warnings=_warnings,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sources.checks import UPN_PATTERN, Check, between, pattern
 from sources.layouts import (
     GENDERS,
     ROW_COLUMNS,
@@ -53,6 +54,17 @@ def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
     )
 
 
+def _warnings(month: str) -> list[Check]:
+    return [
+        pattern("upn pattern", "upn", UPN_PATTERN),
+        pattern("academic_year pattern", "academic_year", r"^\d{4}/\d{2}$"),
+        between("sessions_possible 0..400", "sessions_possible", 0, 400),
+        between("authorised_absence >= 0", "authorised_absence", 0),
+        between("unauthorised_absence >= 0", "unauthorised_absence", 0),
+        between("fixed_term_exclusions >= 0", "fixed_term_exclusions", 0),
+    ]
+
+
 LAYOUT = Layout(
     source="school_attendance",
     columns=(
@@ -84,4 +96,5 @@ SOURCE = Source(
         **STANDARD_STAGING_COLUMNS,
     },
     person=PersonView(person_key="upn", identifier="upn"),   # a pupil's terms share the UPN
+    warnings=_warnings,
 )

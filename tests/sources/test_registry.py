@@ -121,7 +121,7 @@ def test_its_suite_checks_the_allowed_values_its_declaration_names(toy_month):
     con, _, _, loads, suites = toy_month
     suite = suites[TOY]
     assert suite.passed and all(suite.passed for suite in suites.values())
-    assert "disposal allowed values" in {outcome.name for outcome in suite.outcomes}
+    assert {"disposal allowed values", "referral_date within month"} <= {outcome.name for outcome in suite.outcomes}
 
     staged = con.execute(f"SELECT * FROM staging.{TOY} WHERE month = ?", [MONTH]).df()
     spoiled = validate_extract(TOY, staged.assign(disposal="community_payback"), rows_read=len(staged),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from settings import month_end, month_start
+from sources.checks import Check, between
 from sources.layouts import (
     ROW_COLUMNS,
     STANDARD_STAGING_COLUMNS,
@@ -22,6 +24,11 @@ DISPOSALS = ("referral_order", "youth_caution", "youth_rehabilitation_order", "d
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
     return typed.assign(**standard_columns(typed["forename"], typed["surname"], typed["postcode"],
                                            typed["address"], context.towns))
+
+
+def _warnings(month: str) -> list[Check]:
+    return [between("referral_date within month", "referral_date", pd.Timestamp(month_start(month)),
+                    pd.Timestamp(month_end(month)))]
 
 
 LAYOUT = Layout(
@@ -47,4 +54,5 @@ SOURCE = Source(
         **STANDARD_STAGING_COLUMNS,
     },
     person=PersonView(person_key="yot_ref", gender=None),   # a young person's referrals share the YOT reference
+    warnings=_warnings,
 )
