@@ -50,9 +50,10 @@ def _check_months(months: list[str]) -> list[str]:
 
 def _validate_configuration(paths: DataDir) -> None:
     import programme
+    from sources.registry import check_source_settings
 
     try:
-        load_settings(paths.config)
+        check_source_settings(load_settings(paths.config))   # settings naming a source name a registered one
         programme.load_plan(paths.config / "outcomes_plan.yaml")
     except (SettingsError, programme.PlanError) as error:
         raise UsageError(str(error)) from None

@@ -28,6 +28,15 @@ def test_bad_settings_exit_2_naming_the_setting(tmp_path, monkeypatch, capsys):
     assert "clerical_lower_probability" in capsys.readouterr().err
 
 
+def test_a_retention_setting_naming_no_registered_source_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CFAM_DATA_DIR", str(tmp_path))
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.yaml").write_text("loading:\n  retention_months:\n    polic: 72\n",
+                                                       encoding="utf-8")
+    assert main(["run", "--month", "2015-01"]) == 2
+    assert "retention_months: unknown source polic" in capsys.readouterr().err
+
+
 def test_bad_outcomes_plan_exits_2(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CFAM_DATA_DIR", str(tmp_path))
     (tmp_path / "config").mkdir()
