@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,10 +24,14 @@ from pathlib import Path
 from typing import Any, cast
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlglot
 from pyspark.sql import SparkSession
-from pyspark.sql.functions import ArrowUDFType, arrow_udf
+from pyspark.sql.functions import arrow_udf
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
 from splink import Linker
 from splink.backends.spark import SparkAPI, similarity_jar_location
 from sqlglot import exp
@@ -47,14 +52,16 @@ from matching.train import TF_KEYS_HASHED, splink_settings
 from matching.udfs import TOKEN_SET_RATIO, _token_set_ratio
 from settings.paths import SOURCES
 
-JARO_WINKLER = "jaro_winkler_similarity"
+# Not DuckDB's name: this Spark already resolves a jaro_winkler_similarity (another formula) before any
+# temporary function of that name.
+JARO_WINKLER = "cfam_jaro_winkler"
 # The tables the pandas steps read back from Spark, into TEMP tables of the same names on the DuckDB side.
 _RETURNED = (EH_PEOPLE, SOURCE_PEOPLE, SOURCE_ROWS, EXACT_MATCHES)
 
 
 def spark_session(work_dir: Path) -> SparkSession:
-    """Spark in local mode on this machine: two cores, no UI, nothing listening beyond localhost, scratch
-    space in `work_dir`, and Splink's similarity jar on the class path."""
+    """Spark in local mode on this machine: two cores, no UI, nothing listening beyond localhost, Splink's
+    checkpoints in `work_dir`, and Splink's similarity jar on the class path."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)   # UDF workers run this interpreter
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = (SparkSession.builder.master("local[2]").appName("cfam-matching")
@@ -63,8 +70,10 @@ def spark_session(work_dir: Path) -> SparkSession:
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.driver.host", "127.0.0.1")
                .config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.local.dir", str(work_dir / "scratch"))
-               .config("spark.sql.warehouse.dir", str(work_dir / "spark-warehouse"))
+               # Shuffle and spill files go to Spark's own temporary folders (it removes them when it stops): its
+               # scratch and warehouse folders are fixed for the life of the JVM, which outlives a month's work
+               # folder. Nothing here creates a table in the warehouse folder.
+               .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "cfam-spark-warehouse"))
                .config("spark.sql.shuffle.partitions", "4")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.jars", similarity_jar_location()))
@@ -75,10 +84,26 @@ def spark_session(work_dir: Path) -> SparkSession:
 
 
 def register_spark_udfs(spark: SparkSession) -> None:
-    """The functions the SQL and the model call, under the names DuckDB knows them by: the address similarity
-    is the very function DuckDB calls (rapidfuzz, Arrow in and out), Jaro-Winkler the one in Splink's jar."""
-    spark.udf.register(TOKEN_SET_RATIO, arrow_udf(_token_set_ratio, "double", ArrowUDFType.SCALAR))
-    spark.udf.registerJavaFunction(JARO_WINKLER, "uk.gov.moj.dash.linkage.JaroWinklerSimilarity", "double")
+    """The functions the SQL and the model call, under the names DuckDB knows them by, computed as DuckDB
+    computes them: the address similarity is the very function DuckDB calls (rapidfuzz, Arrow in and out).
+    Jaro-Winkler is rapidfuzz's too, which is DuckDB's own (the same code, equal to 1e-16 on the sample
+    town's names); the one in Splink's jar differs by up to 0.14 and puts some pairs at another level."""
+    udf = cast(Any, arrow_udf)   # pyspark's stubs know only its own function types
+    spark.udf.register(TOKEN_SET_RATIO, udf(_token_set_ratio, "double"))
+    spark.udf.register(JARO_WINKLER, udf(_jaro_winkler, "double"))
+
+
+def _jaro_winkler(left: pa.Array, right: pa.Array) -> pa.Array:
+    """DuckDB's jaro_winkler_similarity: NULL in either gives NULL, an empty string scores 0."""
+    pairs = list(zip(left.to_pylist(), right.to_pylist(), strict=True))
+    scores: list[float | None] = [None] * len(pairs)
+    todo = [index for index, (a, b) in enumerate(pairs) if a is not None and b is not None]
+    computed = process.cpdist([pairs[index][0] for index in todo], [pairs[index][1] for index in todo],
+                              scorer=JaroWinkler.normalized_similarity, dtype=np.float64, workers=1).tolist() \
+        if todo else []
+    for index, score in zip(todo, computed, strict=True):
+        scores[index] = score if pairs[index][0] and pairs[index][1] else 0.0
+    return pa.array(scores, type=pa.float64())
 
 
 def _fix_for_spark(node: exp.Expression) -> exp.Expression:
