@@ -50,6 +50,11 @@ dev: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/matching.py
 
+# One Peterborough-scale month matched cold on DuckDB and on Spark local mode: wall time, peak memory, same decisions.
+.PHONY: benchmark-spark
+benchmark-spark: $(STAMP) java
+	$(BIN)/python benchmarks/spark_matching.py
+
 # A 2.7M-row (about 300 MB) extract against pandas and DuckDB, then a messy town of 3,000 families month by month.
 .PHONY: benchmark-loading
 benchmark-loading: $(STAMP)

@@ -191,7 +191,7 @@ def _work_folder(con: duckdb.DuckDBPyConnection) -> Iterator[Path]:
     """An owner-only folder beside the warehouse file (the data folder), removed afterwards whatever happens."""
     database = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
                            ).fetchall()[0][0]
-    parent = Path(database).resolve().parent if database else Path(os.environ.get("TMPDIR", "/tmp"))
+    parent = Path(database).resolve().parent if database else Path(tempfile.gettempdir())   # in memory
     work_dir = parent / f"spark-work-{uuid.uuid4().hex[:12]}"
     work_dir.mkdir(mode=0o700)
     try:
@@ -255,7 +255,8 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, spark: SparkSession, model: dic
     pairs_scored = spark.sql(f"SELECT count(*) FROM {blocked.physical_name}").collect()[0][0]
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     weights = ", ".join(f"mw_{comparison['output_column_name']}" for comparison in settings["comparisons"])
-    # Splink orders each pair by source_dataset: the register's person goes on the left whatever the names.
+    # Splink orders each pair by source_dataset: the register's person ('early_help', person_views.EH_PEOPLE)
+    # goes on the left.
     spark.sql(f"""
         SELECT CASE WHEN source_dataset_l = 'early_help' THEN unique_id_l ELSE unique_id_r END AS eh_person_id,
                CASE WHEN source_dataset_l = 'early_help' THEN unique_id_r ELSE unique_id_l END AS unique_id,
