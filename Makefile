@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium demo test test-fast dev lock benchmark clean
+.PHONY: install chromium java demo test test-fast dev lock benchmark clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,13 +22,17 @@ demo: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
 
+# The Spark backend (matching.backend: spark) and its tests run pyspark in local mode on Debian's Java runtime.
+java:
+	@command -v java >/dev/null || { apt-get update -q && apt-get install -y -q default-jre-headless; }
+
 # Style (ruff) and types (mypy): run before the tests, so `make test` and CI check all three.
 .PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium java lint
 	$(BIN)/python -m pytest
 
 # The quick set for a developer: everything but the slow, browser and Spark tests.
@@ -46,6 +50,11 @@ dev: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/matching.py
 
+# One Peterborough-scale month matched cold on DuckDB and on Spark local mode: wall time, peak memory, same decisions.
+.PHONY: benchmark-spark
+benchmark-spark: $(STAMP) java
+	$(BIN)/python benchmarks/spark_matching.py
+
 # A 2.7M-row (about 300 MB) extract against pandas and DuckDB, then a messy town of 3,000 families month by month.
 .PHONY: benchmark-loading
 benchmark-loading: $(STAMP)
@@ -53,7 +62,7 @@ benchmark-loading: $(STAMP)
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark -o requirements.lock
 
 clean:
 	rm -rf $(VENV)

@@ -16,8 +16,8 @@ EXACT_MATCHES = "cf_exact_matches"   # unique_id (source person) -> eh_person_id
 _ID_COLUMN = identifier_columns()   # source -> upn | nino, as each source declares it (sources/<name>.py)
 
 
-def find_exact_matches(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the TEMP table of exact-id matches from the person views."""
+def exact_matches_statement() -> str:
+    """The statement (DuckDB SQL) that creates the TEMP table of exact-id matches from the person views."""
     parts = [f"""
         SELECT s.unique_id, e.unique_id AS eh_person_id
         FROM {SOURCE_PEOPLE} s
@@ -25,4 +25,9 @@ def find_exact_matches(con: duckdb.DuckDBPyConnection) -> None:
               FROM {EH_PEOPLE} WHERE {column} IS NOT NULL GROUP BY 1 HAVING count(*) = 1) e
           ON s.{column} = e.{column}
         WHERE s.source_dataset = '{source}'""" for source, column in _ID_COLUMN.items()]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {EXACT_MATCHES} AS {' UNION ALL '.join(parts)}").fetchall()
+    return f"CREATE OR REPLACE TEMP TABLE {EXACT_MATCHES} AS {' UNION ALL '.join(parts)}"
+
+
+def find_exact_matches(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the TEMP table of exact-id matches from the person views."""
+    con.execute(exact_matches_statement()).fetchall()

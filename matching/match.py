@@ -63,16 +63,13 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     version, model = load_model(model_path)
     thresholds = Thresholds(settings.matching.auto_match_probability, settings.matching.clerical_lower_probability)
     register_udfs(con)
-    build_person_views(con, month)
-    find_exact_matches(con)
-    restrict_source_model_input(con, EXACT_MATCHES)
     floor = min(SCORE_FLOOR, thresholds.clerical_lower)
-    if TERM_FREQUENCIES_KEY in model:
-        scored, work = score_with_cache(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, f"{version}|{floor}", floor)
-    else:   # a model saved without frozen term frequencies scores depend on the whole month: no reuse
-        scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, floor)
-        work = {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
-    scored = _with_conflicts(con, scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}))
+    if settings.matching.backend == "spark":
+        from matching.spark_backend import score_month_on_spark  # imports pyspark: only on this path
+
+        scored, work = score_month_on_spark(con, month, model, floor)
+    else:
+        scored, work = _score_month_on_duckdb(con, month, model, version, floor)
 
     people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {SOURCE_PEOPLE}").df()
     eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {EH_PEOPLE}").df()
@@ -119,6 +116,21 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     return MatchResult(matches.reset_index(drop=True), queue, stats)
 
 
+def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: dict, version: str,
+                           floor: float) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The person views, exact matches and scored pairs with their conflict flags, all on `con`."""
+    build_person_views(con, month)
+    find_exact_matches(con)
+    restrict_source_model_input(con, EXACT_MATCHES)
+    if TERM_FREQUENCIES_KEY in model:
+        scored, work = score_with_cache(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, f"{version}|{floor}", floor)
+    else:   # a model saved without frozen term frequencies scores depend on the whole month: no reuse
+        scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, floor)
+        work = {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
+    scored = _with_conflicts(con, scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}))
+    return scored, work
+
+
 def _thresholds_by_source(model: dict, configured: Thresholds, sources: set[str]) -> dict[str, Thresholds]:
     """The model's calibrated thresholds for each source it has them for, else the configured ones."""
     calibrated = model.get(THRESHOLDS_KEY) or {}
@@ -155,7 +167,16 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
     """
     con.register("_cf_scored", scored[["unique_id", "eh_person_id"]])
     try:
-        flags = con.execute(f"""
+        flags = con.execute(conflicts_sql("_cf_scored")).df()
+    finally:
+        con.unregister("_cf_scored")
+    return scored.merge(flags, on=["unique_id", "eh_person_id"], how="left")
+
+
+def conflicts_sql(pairs: str) -> str:
+    """The flags of _with_conflicts for each (unique_id, eh_person_id) in the table `pairs` (DuckDB SQL; the
+    Spark backend renders the same string for Spark)."""
+    return f"""
             SELECT p.unique_id, p.eh_person_id,
                    CASE WHEN e.upn <> s.upn OR e.nino <> s.nino THEN 'UPN or NINO differs'
                         WHEN abs(date_diff('day', e.dob, s.dob)) > 365
@@ -180,16 +201,13 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
                        AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak,
                    coalesce((e.dob IS NULL OR s.dob IS NULL) AND e.surname_std = s.surname_std
                             AND list_has_any(e.forename_formal, s.forename_formal), false) AS full_name_no_dob
-            FROM _cf_scored p JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
+            FROM {pairs} p JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
             JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
             LEFT JOIN (SELECT forename_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) f
                    ON f.forename_std = e.forename_std
             LEFT JOIN (SELECT surname_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) n
                    ON n.surname_std = e.surname_std
-        """).df()
-    finally:
-        con.unregister("_cf_scored")
-    return scored.merge(flags, on=["unique_id", "eh_person_id"], how="left")
+        """
 
 
 def _reviewed_pairs(decisions: pd.DataFrame | None, rows: pd.DataFrame) -> pd.DataFrame:

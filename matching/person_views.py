@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from matching.model_settings import PERSON_COLUMNS
+from settings import parse_month
 from sources.registry import matched_sources
 
 EH_PEOPLE = "cf_eh_people"            # the Early Help register as of the month, one row per person
@@ -46,9 +47,10 @@ def _source_rows_sql() -> str:
     return "\nUNION ALL\n".join(parts)
 
 
-def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
-    """(Re)create the TEMP tables for `month` on `con`."""
-    con.execute(f"""
+def person_view_statements(month: str) -> list[str]:
+    """The statements (DuckDB SQL, in order) that (re)create the TEMP tables for `month`; the month is bound
+    as a literal, so each backend runs them as they are (matching/spark_backend.py renders them for Spark)."""
+    statements = [f"""
         CREATE OR REPLACE TEMP TABLE {EH_PEOPLE} AS
         SELECT 'early_help' AS source_dataset, person_id AS unique_id, family_id,
                forename_std, forename_formal, surname_std, known_as_std AS surname_alt,
@@ -66,20 +68,18 @@ def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
         QUALIFY row_number() OVER (PARTITION BY person_id
                                    ORDER BY eha_end_date IS NULL DESC, eha_start_date DESC NULLS LAST, family_id,
                                             row_number) = 1
-    """, {"month": month}).fetchall()
-    con.execute(f"""
+    """, f"""
         CREATE OR REPLACE TEMP TABLE cf_source_all_rows AS
         SELECT *, source || '-' || left(md5(source || '|' || person_key), 16) AS unique_id
         FROM ({_source_rows_sql()})
-    """, {"month": month}).fetchall()
-    con.execute(f"""
+    """, f"""
         CREATE OR REPLACE TEMP TABLE {SOURCE_ROWS} AS
         SELECT source, row_key, arg_max(unique_id, month) AS unique_id
         FROM cf_source_all_rows GROUP BY ALL
-    """).fetchall()
+    """,
     # Attributes from the person's latest row; the earliest row_key stands for the person in the review queue
     # (it stays the same as later months add rows, so the review_id is stable).
-    con.execute(f"""
+    f"""
         CREATE OR REPLACE TEMP TABLE {SOURCE_PEOPLE} AS
         SELECT source AS source_dataset, unique_id,
                arg_max(forename_std, (month, row_number)) AS forename_std,
@@ -105,17 +105,27 @@ def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
                    AS household_key,
                count(DISTINCT row_key) AS row_keys
         FROM cf_source_all_rows GROUP BY source, unique_id
-    """).fetchall()
-    con.execute("DROP TABLE cf_source_all_rows").fetchall()
-    columns = ", ".join(PERSON_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {EH_MODEL_INPUT} AS SELECT {columns} FROM {EH_PEOPLE}").fetchall()
+    """, "DROP TABLE cf_source_all_rows",
+        f"CREATE OR REPLACE TEMP VIEW {EH_MODEL_INPUT} AS SELECT {', '.join(PERSON_COLUMNS)} FROM {EH_PEOPLE}"]
+    literal = f"'{parse_month(month)}'"   # YYYY-MM, checked: safe to write into the SQL
+    return [statement.replace("$month", literal) for statement in statements]
 
 
-def restrict_source_model_input(con: duckdb.DuckDBPyConnection, excluded_table: str | None) -> None:
-    """The source people to score: all, less those in `excluded_table` (unique_id column), e.g. exact matches."""
+def build_person_views(con: duckdb.DuckDBPyConnection, month: str) -> None:
+    """(Re)create the TEMP tables for `month` on `con`."""
+    for statement in person_view_statements(month):
+        con.execute(statement).fetchall()
+
+
+def source_model_input_statement(excluded_table: str | None) -> str:
+    """The statement (DuckDB SQL) behind restrict_source_model_input."""
     # One source_dataset for every extract, so link_only compares them with the register and never each other.
     columns = ", ".join("'extracts' AS source_dataset" if column == "source_dataset" else f"s.{column}"
                         for column in PERSON_COLUMNS)
     where = f"WHERE s.unique_id NOT IN (SELECT unique_id FROM {excluded_table})" if excluded_table else ""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {SOURCE_MODEL_INPUT} AS SELECT {columns} FROM {SOURCE_PEOPLE} s {where}"
-                ).fetchall()
+    return f"CREATE OR REPLACE TEMP TABLE {SOURCE_MODEL_INPUT} AS SELECT {columns} FROM {SOURCE_PEOPLE} s {where}"
+
+
+def restrict_source_model_input(con: duckdb.DuckDBPyConnection, excluded_table: str | None) -> None:
+    """The source people to score: all, less those in `excluded_table` (unique_id column), e.g. exact matches."""
+    con.execute(source_model_input_statement(excluded_table)).fetchall()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -28,6 +29,9 @@ class MatchingSettings(_Strict):
     # The model in force: a file name in <data>/models, or `shipped`; unset: the one models/CURRENT names
     # (training rewrites it), else the shipped model.
     model: str | None = None
+    # Where the person views, exact pass, scoring and conflict flags run: DuckDB, or Spark in local mode
+    # (matching/spark_backend.py; needs Java). Both give the same answers.
+    backend: Literal["duckdb", "spark"] = "duckdb"
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchingSettings:
