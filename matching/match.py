@@ -82,7 +82,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     family_of = eh_people.set_index("unique_id")["family_id"]
     scored = with_family_evidence(scored, people.set_index("unique_id")["household_key"], family_of,
                                   family_of.value_counts(), model["probability_two_random_records_match"],
-                                  thresholds.clerical_lower)
+                                  thresholds.clerical_lower, _namesakes_in_family(con))
     # a common name at another address: review, unless the family's evidence explains it
     scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
     # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
@@ -117,6 +117,16 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     for (source, decision), count in person_level.groupby(["source", "decision"])["unique_id"].nunique().items():
         stats[f"people_{source}_{decision}"] = int(count)
     return MatchResult(matches.reset_index(drop=True), queue, stats)
+
+
+def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """(eh_person_id, namesake): another member of the person's family of the same forename, or going by it as a
+    middle name or known-as (a father and son, Shahid and Hassan Shahid)."""
+    return con.execute(f"""
+        SELECT DISTINCT a.unique_id AS eh_person_id, b.unique_id AS namesake FROM {EH_PEOPLE} a JOIN {EH_PEOPLE} b
+            ON a.family_id = b.family_id AND a.unique_id <> b.unique_id
+           AND (a.forename_std = b.forename_std OR coalesce(list_contains(b.other_forenames, a.forename_std), false))
+    """).df()
 
 
 def _thresholds_by_source(model: dict, configured: Thresholds, sources: set[str]) -> dict[str, Thresholds]:
