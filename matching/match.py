@@ -153,8 +153,10 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
 
     A UPN or NINO on both records that differs: two people. Dates of birth both known, more than a year apart
     and neither a day/month swap nor the same birthday (a mistyped year); or forenames both known that share
-    nothing (not the initial, not a formal form, not written as the surname). A brother or a twin at the same
-    address agrees on everything else, and the other fields' weights can outvote either field.
+    nothing (not the initial, not a formal form, not written as the surname), unless the surname, date of birth
+    and address agree and the register holds no twin (nobody else of that surname and date of birth): then the
+    forename is a nickname no list knows. A brother or a twin at the same address agrees on everything else, and
+    the other fields' weights can outvote either field.
     And `caution`: the same forename, surname and date of birth at another address, for a common name (see
     COMMON_NAME_EXPECTED_HOLDERS): most of the false matches a model makes, so such a pair is reviewed unless
     family evidence supports it. And `weak`: the identifiers differ, or nothing but the names agrees (no date
@@ -176,6 +178,10 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
                              AND NOT list_has_any(e.forename_formal, s.forename_formal)
                              AND NOT coalesce(list_contains(e.other_forenames, s.forename_std), false)
                              AND NOT coalesce(jaro_winkler_similarity(e.forename_std, s.surname_std) >= 0.92, false)
+                             -- unless nobody else could be meant: the same surname, date of birth and address,
+                             -- and no twin on the register (a name the nickname list does not know: Tally, Natalie)
+                             AND NOT coalesce(e.surname_std = s.surname_std AND e.dob = s.dob AND t.born = 1
+                                              AND {TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 85, false)
                         THEN 'forenames differ' END AS conflict,
                    CASE WHEN e.forename_std = s.forename_std AND e.surname_std = s.surname_std AND e.dob = s.dob
                              AND NOT coalesce(e.postcode_std = s.postcode_std, false)
@@ -196,6 +202,8 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
                    ON f.forename_std = e.forename_std
             LEFT JOIN (SELECT surname_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) n
                    ON n.surname_std = e.surname_std
+            LEFT JOIN (SELECT surname_std, dob, count(*) AS born FROM {EH_PEOPLE} GROUP BY 1, 2) t
+                   ON t.surname_std = e.surname_std AND t.dob = e.dob
         """).df()
     finally:
         con.unregister("_cf_scored")

@@ -194,3 +194,18 @@ def test_a_common_name_and_date_of_birth_at_another_address_goes_to_review_a_rar
     assert (decision, person) == ("clerical_review", "E8")
     assert "common name" in matches.loc[matches["row_key"] == "P4", "reason"].iloc[0]
     assert _decision(matches, "P5") == ("auto_match", "E9")
+
+
+def test_a_name_the_nickname_list_does_not_know_with_everything_else_agreeing(town):
+    # Tally for Natalie: same surname, date of birth and address, and no twin on the register
+    eh = register(("F9", "E17", "Natalie", None, "Holmes", "1984-06-02", "23 Lime Way", "PE3 1EP"),
+                  ("F9", "E18", "Sam", None, "Holmes", "2010-01-05", "23 Lime Way", "PE3 1EP"))
+    seen = police(("P6", "Tally", "Holmes", "1984-06-02", "23 Lime Way", "PE3 1EP"))
+    assert _decision(town(eh, police=seen), "P6") == ("auto_match", "E17")
+
+
+def test_with_a_twin_on_the_register_a_forename_that_differs_is_never_auto_matched(town):
+    eh = register(("F10", "E19", "Natalie", None, "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"),
+                  ("F10", "E20", "Sophie", None, "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"))
+    seen = police(("P7", "Tally", "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"))
+    assert _decision(town(eh, police=seen), "P7")[0] in (None, "clerical_review")
