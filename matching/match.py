@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from matching.cache import score_with_cache
+from matching.calibration import thresholds_in_force
 from matching.decisions import DECISION_COLUMNS, Thresholds, decide
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
@@ -49,7 +50,9 @@ MATCHED = ("auto_match", "clerical_review", "clerical_accept")
 class MatchResult:
     matches: pd.DataFrame          # matching.matches columns, one row per extract row and decided pair
     clerical_queue: pd.DataFrame   # clerical_review.csv: one row per borderline (source person, EH person) pair
-    stats: dict[str, int]          # counts only, no personal data
+    stats: dict[str, int | float | str]   # counts and thresholds only, no personal data
+    # per source: auto_match, clerical_lower, origin (model | decisions | settings), decisions_in_band
+    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def review_id(source: str, row_key: str, eh_person_id: str) -> str:
@@ -90,8 +93,10 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     scored["weak"] = scored["weak"].fillna(False).astype(bool) & ~scored.pop("full_name_no_dob").astype(bool)
 
     reviewed = _reviewed_pairs(decisions, rows)
+    in_force = _thresholds_in_force(model, thresholds, set(source_of), scored, reviewed, source_of)
     decided = _decide_per_source(scored, exact, reviewed, source_of, family_of,
-                                 _thresholds_by_source(model, thresholds, set(source_of)))
+                                 {row.source: Thresholds(row.auto_match, row.clerical_lower)
+                                  for row in in_force.itertuples()})
     matched = set(decided.loc[decided["decision"].isin(MATCHED), "unique_id"])
     households = household_candidates(con, people.loc[~people["unique_id"].isin(matched), "unique_id"],
                                       settings.matching.household_address_similarity)
@@ -108,15 +113,21 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     matches = matches[MATCH_COLUMNS].sort_values(["source", "row_key", "decision", "eh_person_id", "eh_family_id"])
     queue = _clerical_queue(decided, scored, people, eh_people, model)
 
-    stats = {"eh_people": len(eh_people), "source_people": len(people), "people_scored": len(people) - len(exact),
-             **work, "clerical_queue": len(queue),
-             "clerical_people": int(decided.loc[decided["decision"] == "clerical_review", "unique_id"].nunique())}
+    stats: dict[str, int | float | str] = {
+        "eh_people": len(eh_people), "source_people": len(people), "people_scored": len(people) - len(exact),
+        **work, "clerical_queue": len(queue),
+        "clerical_people": int(decided.loc[decided["decision"] == "clerical_review", "unique_id"].nunique())}
+    for row in in_force.itertuples():   # the bars each source was decided with, and where they came from
+        stats |= {f"auto_match_{row.source}": float(row.auto_match),
+                  f"clerical_lower_{row.source}": float(row.clerical_lower),
+                  f"thresholds_from_{row.source}": str(row.origin),
+                  f"decisions_in_band_{row.source}": int(row.decisions_in_band)}
     for (source, decision), count in matches.groupby(["source", "decision"]).size().items():
         stats[f"rows_{source}_{decision}"] = int(count)
     person_level["source"] = person_level["unique_id"].map(source_of)
     for (source, decision), count in person_level.groupby(["source", "decision"])["unique_id"].nunique().items():
         stats[f"people_{source}_{decision}"] = int(count)
-    return MatchResult(matches.reset_index(drop=True), queue, stats)
+    return MatchResult(matches.reset_index(drop=True), queue, stats, in_force)
 
 
 def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -129,11 +140,20 @@ def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df()
 
 
-def _thresholds_by_source(model: dict, configured: Thresholds, sources: set[str]) -> dict[str, Thresholds]:
-    """The model's calibrated thresholds for each source it has them for, else the configured ones."""
+def _thresholds_in_force(model: dict, configured: Thresholds, sources: set[str], scored: pd.DataFrame,
+                         reviewed: pd.DataFrame, source_of: pd.Series) -> pd.DataFrame:
+    """Per source: the model's calibrated thresholds (else the configured ones), calibrated again from the
+    analyst's decisions where they are enough (matching/calibration.py)."""
     calibrated = model.get(THRESHOLDS_KEY) or {}
-    return {source: Thresholds(calibrated[source]["auto_match"], calibrated[source]["clerical_lower"])
-            if source in calibrated else configured for source in sorted(sources)}
+    bars = {source: (calibrated[source]["auto_match"], calibrated[source]["clerical_lower"], "model")
+            if source in calibrated else (configured.auto_match, configured.clerical_lower, "settings")
+            for source in sorted(sources)}
+    best = scored.groupby("unique_id", as_index=False)["match_probability"].max()
+    best["source"] = best["unique_id"].map(source_of)
+    decided = reviewed.merge(scored[["unique_id", "eh_person_id", "match_probability"]],
+                             on=["unique_id", "eh_person_id"])
+    decided = decided.assign(source=decided["unique_id"].map(source_of), accepted=decided["decision"] == "accept")
+    return thresholds_in_force(best, decided, bars)
 
 
 def _decide_per_source(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, source_of: pd.Series,
