@@ -14,7 +14,7 @@ from matching.calibration import thresholds_in_force
 from matching.decisions import DECISION_COLUMNS, Thresholds, decide
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
-from matching.family_evidence import with_family_evidence
+from matching.family_evidence import CLAIMED, with_family_evidence
 from matching.households import household_candidates
 from matching.person_views import (
     EH_MODEL_INPUT,
@@ -39,6 +39,8 @@ SCORE_FLOOR = 0.0001
 # at another address is as likely a namesake as someone who moved, and goes to review unless family
 # evidence supports it.
 COMMON_NAME_EXPECTED_HOLDERS = 2.0
+DOB_APART = "dates of birth more than a year apart"   # as _with_conflicts writes it
+NOT_WORTH_REVIEWING = (DOB_APART, CLAIMED)
 _SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
 CLERICAL_COLUMNS = ["review_id", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability",
                     *(f"eh_{column}" for column in _SIDE_BY_SIDE), *(f"src_{column}" for column in _SIDE_BY_SIDE),
@@ -91,6 +93,9 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
     # look (but never anchors family evidence, above)
     scored["weak"] = scored["weak"].fillna(False).astype(bool) & ~scored.pop("full_name_no_dob").astype(bool)
+    # below the bar, a pair whose dates of birth are years apart, or whose register person is a co-member's, is
+    # someone else (on the development towns none of them was the person): not worth the analyst's time
+    scored["weak"] |= scored["conflict"].isin(NOT_WORTH_REVIEWING)
 
     reviewed = _reviewed_pairs(decisions, rows)
     in_force = _thresholds_in_force(model, thresholds, set(source_of), scored, reviewed, source_of)
