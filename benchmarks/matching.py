@@ -268,13 +268,17 @@ def child(engine: str, database: Path, truth: Path) -> None:
     scores = accuracy(matches, true_pairs(links, MONTH, on_register))
     total = scores[["true_pairs", "auto_pairs", "auto_correct"]].sum()
     found_with_review = (scores["recall_with_review"] * scores["true_pairs"]).sum()
+    queued_or_matched = (scores["auto_pairs"] + scores["review_pairs"]).sum()   # a pair is one or the other
     scores = pd.concat([scores, pd.DataFrame([{
         "source": "all", **total.to_dict(), "precision": total["auto_correct"] / max(total["auto_pairs"], 1),
         "recall": total["auto_correct"] / max(total["true_pairs"], 1),
-        "recall_with_review": found_with_review / max(total["true_pairs"], 1)}])], ignore_index=True)
+        "recall_with_review": found_with_review / max(total["true_pairs"], 1),
+        "precision_with_review": found_with_review / max(queued_or_matched, 1)}])], ignore_index=True)
     per_source = {row.source: {"precision": round(row.precision, 4), "recall": round(row.recall, 4),
                                "f1": round(f1(row.precision, row.recall), 4),
                                "recall_with_review": round(row.recall_with_review, 4),
+                               "precision_with_review": round(row.precision_with_review, 4),
+                               "f1_with_review": round(f1(row.precision_with_review, row.recall_with_review), 4),
                                "true_pairs": int(row.true_pairs)}
                   for row in scores.itertuples()}
     extra["relatives_auto_matched"] = int(len(hard_negative_matches(matches, links, hard_negatives)))
