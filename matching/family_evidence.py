@@ -22,7 +22,8 @@ Rules (each keeps a namesake household from borrowing a family's identity):
   agrees) is that co-member's, and only a conflict to this person: a tenancy lists distinct people. But when
   another member of the family fits this person as well as the one it was paired with (within the margin:
   a child with no date of birth and two siblings of its name), nothing tells them apart: the lifted pair is
-  marked with a conflict and goes to review, never to an auto-match.
+  marked with a conflict and goes to review, never to an auto-match. So do two people of one household who fit
+  one member equally well, lifted or not (two children of one name on a tenancy).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pandas as pd
 from matching.decisions import TIE_BREAK_MARGIN
 
 CLAIMED = "this family member fits another person of this household better"
+SAME_NAME_IN_HOUSEHOLD = "another person of this household fits this family member as well"
 SAME_NAME_IN_FAMILY = "another member of this family fits as well (the same name): nothing tells them apart"
 # Comparisons named in the reason when every supporting co-member agrees on them.
 _FIELD_NAMES = {"forename": "forename", "surname": "surname", "dob": "date of birth", "location": "address"}
@@ -47,7 +49,8 @@ def prior_weight(probability: float) -> float:
 
 def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series,
                          family_size: pd.Series, model_prior: float, support_floor: float,
-                         namesakes: pd.DataFrame | None = None) -> pd.DataFrame:
+                         namesakes: pd.DataFrame | None = None, listed_once: frozenset[str] = frozenset()
+                         ) -> pd.DataFrame:
     """`scored` with match_weight / match_probability lifted where co-members support a pair, and `reason`.
 
     scored: unique_id, eh_person_id, match_weight, match_probability, conflict, weak, mw_<comparison>.
@@ -58,6 +61,8 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     forename, or going by it as a middle name). Without a date of birth to tell them apart, a lift onto one of
     them is ambiguous, unless a co-member of the household whose date of birth agrees is paired with the
     namesake (the father on the tenancy is the register's father: the son is the son).
+    listed_once: source people of a household that lists each person once (a tenancy's person references),
+    where two people fitting one member cannot both be that member.
     """
     scored = scored.assign(reason="")
     pairs = scored[scored["conflict"].isna()].assign(
@@ -66,6 +71,11 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     pairs = pairs.dropna(subset=["household", "family"])
     if pairs.empty:
         return scored
+    twice = _one_member_two_people(pairs[pairs["unique_id"].isin(listed_once)])
+    if twice:
+        scored.loc[scored.index[scored.set_index(["unique_id", "eh_person_id"]).index.get_indexer(list(twice))],
+                   "conflict"] = SAME_NAME_IN_HOUSEHOLD
+        pairs = pairs[[pair not in twice for pair in zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)]]
     paired = _one_to_one(pairs)
     claimed = _claimed_by_a_co_member(pairs, paired)
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
@@ -110,6 +120,21 @@ def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: 
     unresolved = [key not in identified
                   for key in zip(open_namesakes["household"], open_namesakes["namesake"], strict=True)]
     return pd.Series(lifted.index.isin(open_namesakes.loc[unresolved, "row"].tolist()), index=lifted.index)
+
+
+def _one_member_two_people(pairs: pd.DataFrame) -> set[tuple[str, str]]:
+    """(source person, member) pairs where two people of one household fit one member within the margin (two
+    children of one name on a tenancy, one of them not on the register), neither with a date of birth to compare:
+    a household lists distinct people, so one of them is not this member, and nothing says which. (With dates
+    of birth that agree, two such records are more often one person written twice.)"""
+    fit = pairs.assign(fit=_person_fit(pairs))
+    if "mw_dob" in fit:
+        fit = fit[fit["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
+    top = fit.groupby(["household", "eh_person_id"])["fit"].transform("max")
+    close = fit[fit["fit"] > top - TIE_BREAK_MARGIN]
+    people = close.groupby(["household", "eh_person_id"])["unique_id"].transform("nunique")
+    close = close[people >= 2]
+    return set(zip(close["unique_id"], close["eh_person_id"], strict=True))
 
 
 def _person_fit(pairs: pd.DataFrame) -> pd.Series:

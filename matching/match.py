@@ -39,6 +39,9 @@ SCORE_FLOOR = 0.0001
 # at another address is as likely a namesake as someone who moved, and goes to review unless family
 # evidence supports it.
 COMMON_NAME_EXPECTED_HOLDERS = 2.0
+# Sources whose household lists each person once (a tenancy's person references): two of its people who fit one
+# register person equally cannot both be that person. (A police address may hold one person written twice.)
+HOUSEHOLD_LISTS_PEOPLE_ONCE = ("cross_keys_homes",)
 DOB_APART = "dates of birth more than a year apart"   # as _with_conflicts writes it
 NOT_WORTH_REVIEWING = (DOB_APART, CLAIMED)
 _SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
@@ -87,7 +90,9 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     family_of = eh_people.set_index("unique_id")["family_id"]
     scored = with_family_evidence(scored, people.set_index("unique_id")["household_key"], family_of,
                                   family_of.value_counts(), model["probability_two_random_records_match"],
-                                  thresholds.clerical_lower, _namesakes_in_family(con))
+                                  thresholds.clerical_lower, _namesakes_in_family(con),
+                                  frozenset(people.loc[people["source_dataset"].isin(HOUSEHOLD_LISTS_PEOPLE_ONCE),
+                                                       "unique_id"]))
     # a common name at another address: review, unless the family's evidence explains it
     scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
     # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
@@ -207,7 +212,15 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
                              -- and no twin on the register (a name the nickname list does not know: Tally, Natalie)
                              AND NOT coalesce(e.surname_std = s.surname_std AND e.dob = s.dob AND t.born = 1
                                               AND {TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 85, false)
-                        THEN 'forenames differ' END AS conflict,
+                        THEN 'forenames differ'
+                        -- an initial says nothing between family members who share it and whom the date of
+                        -- birth cannot tell apart (twins Mihai and Mihaela, one without a date of birth)
+                        WHEN least(length(e.forename_std), length(s.forename_std)) = 1 AND EXISTS (
+                                 SELECT 1 FROM {EH_PEOPLE} o
+                                 WHERE o.family_id = e.family_id AND o.unique_id <> e.unique_id
+                                   AND left(o.forename_std, 1) = left(e.forename_std, 1)
+                                   AND (o.dob IS NULL OR s.dob IS NULL OR o.dob = s.dob))
+                        THEN 'an initial another member of the family shares' END AS conflict,
                    CASE WHEN e.forename_std = s.forename_std AND e.surname_std = s.surname_std AND e.dob = s.dob
                              AND NOT coalesce(e.postcode_std = s.postcode_std, false)
                              AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 85, false)

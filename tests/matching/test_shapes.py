@@ -209,3 +209,25 @@ def test_with_a_twin_on_the_register_a_forename_that_differs_is_never_auto_match
                   ("F10", "E20", "Sophie", None, "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"))
     seen = police(("P7", "Tally", "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"))
     assert _decision(town(eh, police=seen), "P7")[0] in (None, "clerical_review")
+
+
+def test_an_initial_that_a_twin_without_a_date_of_birth_shares_is_not_auto_matched(town):
+    # M. Toma with Mihai's date of birth: but Mihaela, his twin, has no date of birth on the register
+    eh = register(("F11", "E21", "Andreea", None, "Toma", "1974-06-26", "85 Castor Avenue", "PE1 8BE"),
+                  ("F11", "E22", "Mihaela", None, "Toma", None, "85 Castor Avenue", "PE1 8BE"),
+                  ("F11", "E23", "Mihai", None, "Toma", "2010-01-20", "85 Castor Avenue", "PE1 8BE"))
+    seen = police(("P8", "M", "Toma", "2010-01-20", "85 Castor Avenue", "PE1 8BE"))
+    assert _decision(town(eh, police=seen), "P8")[0] in (None, "clerical_review")
+
+
+def test_two_people_of_one_name_on_a_tenancy_and_one_on_the_register_are_not_auto_matched(town):
+    # the family at its register address; two children named Ines on the tenancy, only one on the register
+    eh = register(("F12", "E24", "Sofia", None, "Costa", "1991-06-09", "Flat 4, 71 Orton Drive", "PE4 8PT"),
+                  ("F12", "E25", "Inês", None, "Lopes", "2014-10-10", "Flat 4, 71 Orton Drive", "PE4 8PT"),
+                  ("F12", "E26", "Diogo", None, "Lopes", "2015-11-25", "Flat 4, 71 Orton Drive", "PE4 8PT"))
+    listed = tenancy("T6", "Flat 4, 71 Orton Drive", "PE4 8PT", ("Sofia", "Costa", "1991-06-09"),
+                     ("Inês", "Lopes", None), ("Ines", "Lopes", None), ("Diogo", "Lopes", "2015-11-25"))
+    matches = town(eh, cross_keys_homes=listed)
+    assert _decision(matches, "T6|T6-P0") == ("auto_match", "E24")
+    for child in ("T6|T6-P1", "T6|T6-P2"):
+        assert _decision(matches, child)[0] in (None, "clerical_review"), child
