@@ -89,7 +89,7 @@ def matches(context: dg.AssetExecutionContext, cfam: CfamStore) -> dg.Materializ
         replace_month(con, "matching.matches", month, result.matches)
         replace_month(con, "matching.review_queue", month, queue_rows(sheet, month))
         replace_month(con, "matching.review_decisions", month, reviews.decisions.assign(month=month))
-        page, figures = match_quality_html(con, month, settings, model, version)
+        page, figures = match_quality_html(con, month, settings, model, version, result.thresholds)
     with cfam.month_files(month) as staging:
         write_match_files(staging, result.matches, sheet)
         write_text_atomic(page, staging / "match_quality.html")

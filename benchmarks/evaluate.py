@@ -37,6 +37,8 @@ def accuracy(matches: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
             "precision": correct / len(auto) if auto else 1.0,
             "recall": correct / len(true) if true else 1.0,
             "recall_with_review": len((auto | review) & true) / len(true) if true else 1.0,
+            # the queue counted as matched: what the analyst's work could at best deliver
+            "precision_with_review": len((auto | review) & true) / len(auto | review) if auto | review else 1.0,
             "review_pairs": len(review),
         })
     return pd.DataFrame(rows)

@@ -18,6 +18,9 @@ DECISION_COLUMNS = ["unique_id", "eh_person_id", "match_probability", "match_wei
 # and so does a tie the winner's date of birth does not back (a child with none: a typo'd Ellie is a sister Ella).
 TIE_BREAK_COMPARISONS = ("forename", "dob")
 TIE_BREAK_MARGIN = 3.0
+# Two or more register people tied on the best score below this probability are namesakes, none of them likely
+# the person: not put to the analyst (on the development towns 1.5% of such pairs were the person).
+TIED_NOT_REVIEWED_BELOW = 0.2
 # Sources keyed by a personal identifier: two of their people cannot be the same Early Help person.
 ONE_PERSON_PER_ID_SOURCES = tuple(identifier_columns())   # as each source declares it (sources/<name>.py)
 _TIE = 1e-9
@@ -113,6 +116,8 @@ def _best_candidates(candidates: pd.DataFrame, thresholds: Thresholds) -> pd.Dat
             notes[winner] = f"chosen over a relative who scores alike: the {comparison} differs"
             continue
         tied = group[group["best"]]
+        if len(tied) > 1 and tied["match_probability"].max() < TIED_NOT_REVIEWED_BELOW:
+            continue   # namesakes, neither of them likely
         chosen.append(tied)
         note = ("scores the same as another Early Help person" if len(tied) > 1
                 else "another member of the same family scores above the bar")

@@ -16,7 +16,14 @@ Rules (each keeps a namesake household from borrowing a family's identity):
   Names alone never lift names alone: two unrelated households can share a family's names;
 - every pair of a qualifying group whose forename agrees (exactly, as a nickname, a middle name or a close
   spelling: not an initial alone, which a brother or sister shares) is lifted, by its co-members (the anchor
-  too: its co-members' names make a namesake elsewhere far less likely); a lift never lowers a weight.
+  too: its co-members' names make a namesake elsewhere far less likely); a lift never lowers a weight;
+- a family often holds two people of one name (a father and son, a child named after a sibling). A member
+  that a co-member of the household fits decisively better (TIE_BREAK_MARGIN bits: a father's date of birth
+  agrees) is that co-member's, and only a conflict to this person: a tenancy lists distinct people. But when
+  another member of the family fits this person as well as the one it was paired with (within the margin:
+  a child with no date of birth and two siblings of its name), nothing tells them apart: the lifted pair is
+  marked with a conflict and goes to review, never to an auto-match. So do two people of one household who fit
+  one member equally well, lifted or not (two children of one name on a tenancy).
 """
 
 from __future__ import annotations
@@ -26,6 +33,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from matching.decisions import TIE_BREAK_MARGIN
+
+CLAIMED = "this family member fits another person of this household better"
+SAME_NAME_IN_HOUSEHOLD = "another person of this household fits this family member as well"
+SAME_NAME_IN_FAMILY = "another member of this family fits as well (the same name): nothing tells them apart"
 # Comparisons named in the reason when every supporting co-member agrees on them.
 _FIELD_NAMES = {"forename": "forename", "surname": "surname", "dob": "date of birth", "location": "address"}
 
@@ -36,13 +48,21 @@ def prior_weight(probability: float) -> float:
 
 
 def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series,
-                         family_size: pd.Series, model_prior: float, support_floor: float) -> pd.DataFrame:
+                         family_size: pd.Series, model_prior: float, support_floor: float,
+                         namesakes: pd.DataFrame | None = None, listed_once: frozenset[str] = frozenset()
+                         ) -> pd.DataFrame:
     """`scored` with match_weight / match_probability lifted where co-members support a pair, and `reason`.
 
     scored: unique_id, eh_person_id, match_weight, match_probability, conflict, weak, mw_<comparison>.
     household_of: source person -> source household key; family_of / family_size: register person -> family
     and family -> number of members. model_prior: the model's probability that two random records match.
-    support_floor: the probability a co-member's own pair needs to count as support.
+    support_floor: the probability a co-member's own pair needs to count as support. namesakes:
+    eh_person_id, namesake: register people and their namesakes in their own family (another member of that
+    forename, or going by it as a middle name). Without a date of birth to tell them apart, a lift onto one of
+    them is ambiguous, unless a co-member of the household whose date of birth agrees is paired with the
+    namesake (the father on the tenancy is the register's father: the son is the son).
+    listed_once: source people of a household that lists each person once (a tenancy's person references),
+    where two people fitting one member cannot both be that member.
     """
     scored = scored.assign(reason="")
     pairs = scored[scored["conflict"].isna()].assign(
@@ -51,7 +71,13 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     pairs = pairs.dropna(subset=["household", "family"])
     if pairs.empty:
         return scored
+    twice = _one_member_two_people(pairs[pairs["unique_id"].isin(listed_once)])
+    if twice:
+        scored.loc[scored.index[scored.set_index(["unique_id", "eh_person_id"]).index.get_indexer(list(twice))],
+                   "conflict"] = SAME_NAME_IN_HOUSEHOLD
+        pairs = pairs[[pair not in twice for pair in zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)]]
     paired = _one_to_one(pairs)
+    claimed = _claimed_by_a_co_member(pairs, paired)
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
     group = paired.groupby(["household", "family"])
     paired["co_support"] = group["unique_id"].transform("count") - 1
@@ -65,6 +91,7 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     weight = lifted["match_weight"] - prior_weight(model_prior) + family_prior
     lifted["new_weight"] = np.maximum(lifted["match_weight"], weight)
     lifted["reason"] = _reasons(lifted)
+    lifted["ambiguous"] = _ambiguous(lifted, pairs, claimed) | _namesake_unresolved(lifted, paired, namesakes)
 
     index = scored.set_index(["unique_id", "eh_person_id"]).index
     position = index.get_indexer(pd.MultiIndex.from_frame(lifted[["unique_id", "eh_person_id"]]))
@@ -75,7 +102,75 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     scored.loc[scored.index[position], "weak"] = False
     if "caution" in scored:
         scored.loc[scored.index[position], "caution"] = None
+    scored.loc[scored.index[position[lifted["ambiguous"].to_numpy()]], "conflict"] = SAME_NAME_IN_FAMILY
+    if claimed:
+        scored.loc[scored.index[index.get_indexer(list(claimed))], "conflict"] = CLAIMED
     return scored
+
+
+def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: pd.DataFrame | None) -> pd.Series:
+    """True where the person has no date of birth to compare and the member has a namesake in the family that no
+    co-member of the household is identified as by date of birth."""
+    if namesakes is None or namesakes.empty or "mw_dob" not in lifted:
+        return pd.Series(False, index=lifted.index)
+    identified = set(zip(paired.loc[paired["mw_dob"] > 0, "household"],
+                         paired.loc[paired["mw_dob"] > 0, "eh_person_id"], strict=True))
+    no_dob = lifted[lifted["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
+    open_namesakes = no_dob.reset_index(names="row").merge(namesakes, on="eh_person_id")
+    unresolved = [key not in identified
+                  for key in zip(open_namesakes["household"], open_namesakes["namesake"], strict=True)]
+    return pd.Series(lifted.index.isin(open_namesakes.loc[unresolved, "row"].tolist()), index=lifted.index)
+
+
+def _one_member_two_people(pairs: pd.DataFrame) -> set[tuple[str, str]]:
+    """(source person, member) pairs where two people of one household fit one member within the margin (two
+    children of one name on a tenancy, one of them not on the register), neither with a date of birth to compare:
+    a household lists distinct people, so one of them is not this member, and nothing says which. (With dates
+    of birth that agree, two such records are more often one person written twice.)"""
+    fit = pairs.assign(fit=_person_fit(pairs))
+    if "mw_dob" in fit:
+        fit = fit[fit["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
+    top = fit.groupby(["household", "eh_person_id"])["fit"].transform("max")
+    close = fit[fit["fit"] > top - TIE_BREAK_MARGIN]
+    people = close.groupby(["household", "eh_person_id"])["unique_id"].transform("nunique")
+    close = close[people >= 2]
+    return set(zip(close["unique_id"], close["eh_person_id"], strict=True))
+
+
+def _person_fit(pairs: pd.DataFrame) -> pd.Series:
+    """The pair's weight without where they live: members of one family share an address, so between them the
+    address tells only how the register typed it, not who is who."""
+    return pairs["match_weight"] - (pairs["mw_location"].fillna(0) if "mw_location" in pairs else 0)
+
+
+def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> set[tuple[str, str]]:
+    """(source person, member) pairs whose member is paired with a co-member of the household who fits it
+    at least TIE_BREAK_MARGIN bits better."""
+    owner = paired.assign(owner_fit=_person_fit(paired))[["household", "eh_person_id", "unique_id", "owner_fit"]]
+    rivals = pairs.assign(fit=_person_fit(pairs)).merge(owner.rename(columns={"unique_id": "owner"}),
+                                                        on=["household", "eh_person_id"])
+    rivals = rivals[(rivals["owner"] != rivals["unique_id"])
+                    & (rivals["owner_fit"] >= rivals["fit"] + TIE_BREAK_MARGIN)]
+    return set(zip(rivals["unique_id"], rivals["eh_person_id"], strict=True))
+
+
+def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: set[tuple[str, str]]) -> pd.Series:
+    """True where nothing but the address tells the lifted pair from another: another member of the family, not
+    claimed by a co-member, fits the person within the margin, or another person of the household fits the
+    member within it (two children of one name on the tenancy)."""
+    pairs = pairs.assign(fit=_person_fit(pairs))[["unique_id", "household", "family", "eh_person_id", "fit"]]
+    mine = lifted.assign(fit=_person_fit(lifted))[["unique_id", "household", "family", "eh_person_id", "fit"]]
+    mine = mine.reset_index(names="row")
+    other_member = pairs.merge(mine, on=["unique_id", "family"], suffixes=("", "_lifted"))
+    other_member = other_member[(other_member["eh_person_id"] != other_member["eh_person_id_lifted"])
+                                & (other_member["fit"] > other_member["fit_lifted"] - TIE_BREAK_MARGIN)]
+    unclaimed = [pair not in claimed
+                 for pair in zip(other_member["unique_id"], other_member["eh_person_id"], strict=True)]
+    other_person = pairs.merge(mine, on=["household", "eh_person_id"], suffixes=("", "_lifted"))
+    other_person = other_person[(other_person["unique_id"] != other_person["unique_id_lifted"])
+                                & (other_person["fit"] > other_person["fit_lifted"] - TIE_BREAK_MARGIN)]
+    rows = set(other_member.loc[unclaimed, "row"]) | set(other_person["row"])
+    return pd.Series(lifted.index.isin(list(rows)), index=lifted.index)
 
 
 def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:

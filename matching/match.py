@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from matching.cache import score_with_cache
+from matching.calibration import thresholds_in_force
 from matching.decisions import DECISION_COLUMNS, Thresholds, decide
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
-from matching.family_evidence import with_family_evidence
+from matching.family_evidence import CLAIMED, with_family_evidence
 from matching.households import household_candidates
 from matching.person_views import (
     EH_MODEL_INPUT,
@@ -28,6 +29,7 @@ from matching.predict import score_pairs
 from matching.train import TERM_FREQUENCIES_KEY, THRESHOLDS_KEY, load_model
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
 from settings import Settings, parse_month
+from sources.registry import matched_sources
 
 MATCH_COLUMNS = ["month", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
                  "decision", "method", "model_version", "reason"]
@@ -38,6 +40,11 @@ SCORE_FLOOR = 0.0001
 # at another address is as likely a namesake as someone who moved, and goes to review unless family
 # evidence supports it.
 COMMON_NAME_EXPECTED_HOLDERS = 2.0
+# Sources whose household lists each person once (sources/<name>.py, PersonView.lists_people_once).
+HOUSEHOLD_LISTS_PEOPLE_ONCE = tuple(source.name for source in matched_sources()
+                                    if source.person is not None and source.person.lists_people_once)
+DOB_APART = "dates of birth more than a year apart"   # as _with_conflicts writes it
+NOT_WORTH_REVIEWING = (DOB_APART, CLAIMED)
 _SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
 CLERICAL_COLUMNS = ["review_id", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability",
                     *(f"eh_{column}" for column in _SIDE_BY_SIDE), *(f"src_{column}" for column in _SIDE_BY_SIDE),
@@ -49,7 +56,9 @@ MATCHED = ("auto_match", "clerical_review", "clerical_accept")
 class MatchResult:
     matches: pd.DataFrame          # matching.matches columns, one row per extract row and decided pair
     clerical_queue: pd.DataFrame   # clerical_review.csv: one row per borderline (source person, EH person) pair
-    stats: dict[str, int]          # counts only, no personal data
+    stats: dict[str, int | float | str]   # counts and thresholds only, no personal data
+    # per source: auto_match, clerical_lower, origin (model | decisions | settings), decisions_in_band
+    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def review_id(source: str, row_key: str, eh_person_id: str) -> str:
@@ -79,16 +88,23 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     family_of = eh_people.set_index("unique_id")["family_id"]
     scored = with_family_evidence(scored, people.set_index("unique_id")["household_key"], family_of,
                                   family_of.value_counts(), model["probability_two_random_records_match"],
-                                  thresholds.clerical_lower)
+                                  thresholds.clerical_lower, _namesakes_in_family(con),
+                                  frozenset(people.loc[people["source_dataset"].isin(HOUSEHOLD_LISTS_PEOPLE_ONCE),
+                                                       "unique_id"]))
     # a common name at another address: review, unless the family's evidence explains it
     scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
     # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
     # look (but never anchors family evidence, above)
     scored["weak"] = scored["weak"].fillna(False).astype(bool) & ~scored.pop("full_name_no_dob").astype(bool)
+    # below the bar, a pair whose dates of birth are years apart, or whose register person is a co-member's, is
+    # someone else (on the development towns none of them was the person): not worth the analyst's time
+    scored["weak"] |= scored["conflict"].isin(NOT_WORTH_REVIEWING)
 
     reviewed = _reviewed_pairs(decisions, rows)
+    in_force = _thresholds_in_force(model, thresholds, set(source_of), scored, reviewed, source_of)
     decided = _decide_per_source(scored, exact, reviewed, source_of, family_of,
-                                 _thresholds_by_source(model, thresholds, set(source_of)))
+                                 {row.source: Thresholds(row.auto_match, row.clerical_lower)
+                                  for row in in_force.itertuples()})
     matched = set(decided.loc[decided["decision"].isin(MATCHED), "unique_id"])
     households = household_candidates(con, people.loc[~people["unique_id"].isin(matched), "unique_id"],
                                       settings.matching.household_address_similarity)
@@ -105,15 +121,21 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     matches = matches[MATCH_COLUMNS].sort_values(["source", "row_key", "decision", "eh_person_id", "eh_family_id"])
     queue = _clerical_queue(decided, scored, people, eh_people, model)
 
-    stats = {"eh_people": len(eh_people), "source_people": len(people), "people_scored": len(people) - len(exact),
-             **work, "clerical_queue": len(queue),
-             "clerical_people": int(decided.loc[decided["decision"] == "clerical_review", "unique_id"].nunique())}
+    stats: dict[str, int | float | str] = {
+        "eh_people": len(eh_people), "source_people": len(people), "people_scored": len(people) - len(exact),
+        **work, "clerical_queue": len(queue),
+        "clerical_people": int(decided.loc[decided["decision"] == "clerical_review", "unique_id"].nunique())}
+    for row in in_force.itertuples():   # the bars each source was decided with, and where they came from
+        stats |= {f"auto_match_{row.source}": float(row.auto_match),
+                  f"clerical_lower_{row.source}": float(row.clerical_lower),
+                  f"thresholds_from_{row.source}": str(row.origin),
+                  f"decisions_in_band_{row.source}": int(row.decisions_in_band)}
     for (source, decision), count in matches.groupby(["source", "decision"]).size().items():
         stats[f"rows_{source}_{decision}"] = int(count)
     person_level["source"] = person_level["unique_id"].map(source_of)
     for (source, decision), count in person_level.groupby(["source", "decision"])["unique_id"].nunique().items():
         stats[f"people_{source}_{decision}"] = int(count)
-    return MatchResult(matches.reset_index(drop=True), queue, stats)
+    return MatchResult(matches.reset_index(drop=True), queue, stats, in_force)
 
 
 def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: dict, version: str,
@@ -131,11 +153,30 @@ def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: di
     return scored, work
 
 
-def _thresholds_by_source(model: dict, configured: Thresholds, sources: set[str]) -> dict[str, Thresholds]:
-    """The model's calibrated thresholds for each source it has them for, else the configured ones."""
+def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """(eh_person_id, namesake): another member of the person's family of the same forename, or going by it as a
+    middle name or known-as (a father and son, Shahid and Hassan Shahid)."""
+    return con.execute(f"""
+        SELECT DISTINCT a.unique_id AS eh_person_id, b.unique_id AS namesake FROM {EH_PEOPLE} a JOIN {EH_PEOPLE} b
+            ON a.family_id = b.family_id AND a.unique_id <> b.unique_id
+           AND (a.forename_std = b.forename_std OR coalesce(list_contains(b.other_forenames, a.forename_std), false))
+    """).df()
+
+
+def _thresholds_in_force(model: dict, configured: Thresholds, sources: set[str], scored: pd.DataFrame,
+                         reviewed: pd.DataFrame, source_of: pd.Series) -> pd.DataFrame:
+    """Per source: the model's calibrated thresholds (else the configured ones), calibrated again from the
+    analyst's decisions where they are enough (matching/calibration.py)."""
     calibrated = model.get(THRESHOLDS_KEY) or {}
-    return {source: Thresholds(calibrated[source]["auto_match"], calibrated[source]["clerical_lower"])
-            if source in calibrated else configured for source in sorted(sources)}
+    bars = {source: (calibrated[source]["auto_match"], calibrated[source]["clerical_lower"], "model")
+            if source in calibrated else (configured.auto_match, configured.clerical_lower, "settings")
+            for source in sorted(sources)}
+    best = scored.groupby("unique_id", as_index=False)["match_probability"].max()
+    best["source"] = best["unique_id"].map(source_of)
+    decided = reviewed.merge(scored[["unique_id", "eh_person_id", "match_probability"]],
+                             on=["unique_id", "eh_person_id"])
+    decided = decided.assign(source=decided["unique_id"].map(source_of), accepted=decided["decision"] == "accept")
+    return thresholds_in_force(best, decided, bars)
 
 
 def _decide_per_source(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, source_of: pd.Series,
@@ -155,8 +196,10 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
 
     A UPN or NINO on both records that differs: two people. Dates of birth both known, more than a year apart
     and neither a day/month swap nor the same birthday (a mistyped year); or forenames both known that share
-    nothing (not the initial, not a formal form, not written as the surname). A brother or a twin at the same
-    address agrees on everything else, and the other fields' weights can outvote either field.
+    nothing (not the initial, not a formal form, not written as the surname), unless the surname, date of birth
+    and address agree and the register holds no twin (nobody else of that surname and date of birth): then the
+    forename is a nickname no list knows. A brother or a twin at the same address agrees on everything else, and
+    the other fields' weights can outvote either field.
     And `caution`: the same forename, surname and date of birth at another address, for a common name (see
     COMMON_NAME_EXPECTED_HOLDERS): most of the false matches a model makes, so such a pair is reviewed unless
     family evidence supports it. And `weak`: the identifiers differ, or nothing but the names agrees (no date
@@ -187,7 +230,19 @@ def conflicts_sql(pairs: str) -> str:
                              AND NOT list_has_any(e.forename_formal, s.forename_formal)
                              AND NOT coalesce(list_contains(e.other_forenames, s.forename_std), false)
                              AND NOT coalesce(jaro_winkler_similarity(e.forename_std, s.surname_std) >= 0.92, false)
-                        THEN 'forenames differ' END AS conflict,
+                             -- unless nobody else could be meant: the same surname, date of birth and address,
+                             -- and no twin on the register (a name the nickname list does not know: Tally, Natalie)
+                             AND NOT coalesce(e.surname_std = s.surname_std AND e.dob = s.dob AND t.born = 1
+                                              AND {TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 85, false)
+                        THEN 'forenames differ'
+                        -- an initial says nothing between family members who share it and whom the date of
+                        -- birth cannot tell apart (twins Mihai and Mihaela, one without a date of birth)
+                        WHEN least(length(e.forename_std), length(s.forename_std)) = 1 AND EXISTS (
+                                 SELECT 1 FROM {EH_PEOPLE} o
+                                 WHERE o.family_id = e.family_id AND o.unique_id <> e.unique_id
+                                   AND left(o.forename_std, 1) = left(e.forename_std, 1)
+                                   AND (o.dob IS NULL OR s.dob IS NULL OR o.dob = s.dob))
+                        THEN 'an initial another member of the family shares' END AS conflict,
                    CASE WHEN e.forename_std = s.forename_std AND e.surname_std = s.surname_std AND e.dob = s.dob
                              AND NOT coalesce(e.postcode_std = s.postcode_std, false)
                              AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 85, false)
@@ -207,6 +262,8 @@ def conflicts_sql(pairs: str) -> str:
                    ON f.forename_std = e.forename_std
             LEFT JOIN (SELECT surname_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) n
                    ON n.surname_std = e.surname_std
+            LEFT JOIN (SELECT surname_std, dob, count(*) AS born FROM {EH_PEOPLE} GROUP BY 1, 2) t
+                   ON t.surname_std = e.surname_std AND t.dob = e.dob
         """
 
 

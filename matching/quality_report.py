@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -42,6 +42,9 @@ class QualityFigures:
     decisions: pd.DataFrame      # decision, decided (all decisions applied this run)
     estimates: dict[str, float | None]
     spot_checks: pd.DataFrame    # source, row_key, eh_person_id, unique_id, match_probability
+    # the run's bars per source and where they came from: source, auto_match, clerical_lower, origin,
+    # decisions_in_band (MatchResult.thresholds)
+    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def gather(con: duckdb.DuckDBPyConnection, month: str, settings: Settings) -> QualityFigures:
@@ -254,6 +257,13 @@ def render(figures: QualityFigures, settings: Settings, model_charts: dict[str, 
         (f"<p>Decisions applied in this run: {int(estimates['decisions_made'] or 0)} "
         f"({int(estimates['decisions_accepted'] or 0)} accepted, "
         f"{int((estimates['decisions_made'] or 0) - (estimates['decisions_accepted'] or 0))} rejected).</p>"),
+        "<h2>Thresholds in force</h2>",
+        ("<p>Per source: at or above the auto bar a pair is matched, from the review floor to the bar it goes to "
+         "the queue. <em>model</em>: chosen when the model was trained; <em>decisions</em>: chosen again this run "
+         "from the analyst's decisions (enough of them at or above the floor); <em>settings</em>: the "
+         "configured ones.</p>"),
+        _table(figures.thresholds.rename(columns={"auto_match": "auto bar", "clerical_lower": "review floor",
+                                                  "origin": "from", "decisions_in_band": "decisions counted"})),
         "<h2>The clerical queue</h2>",
         f"<p>{len(figures.queue)} pairs await review; the oldest has waited {oldest} month(s).</p>",
         chart("queue", "Pairs waiting, by how long they have been in the queue"),
@@ -320,9 +330,11 @@ def match_rate_changes(figures: QualityFigures) -> pd.DataFrame:
 
 
 def match_quality_html(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, model: dict[str, Any],
-                       model_version: str) -> tuple[str, QualityFigures]:
-    """(the page, the figures behind it)."""
+                       model_version: str, thresholds: pd.DataFrame | None = None) -> tuple[str, QualityFigures]:
+    """(the page, the figures behind it). thresholds: the run's MatchResult.thresholds."""
     figures = gather(con, month, settings)
+    if thresholds is not None:
+        figures = replace(figures, thresholds=thresholds)
     linker = _splink_linker(con, model)
     try:
         model_charts = {"match_weights": linker.visualisations.match_weights_chart().chart_dict,

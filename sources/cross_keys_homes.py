@@ -62,6 +62,6 @@ SOURCE = Source(
     },
     # A tenant is the tenancy's person; the tenancy is the household (family evidence). No gender on file.
     person=PersonView(person_key="tenancy_ref || '|' || person_ref", household_ref="tenancy_ref", gender=None,
-                      uprn="uprn"),
+                      uprn="uprn", lists_people_once=True),
     warnings=_warnings,
 )

@@ -89,6 +89,9 @@ class PersonView:
     claimant's spells); `identifier` is `upn` or `nino` when the source's people are keyed by that personal
     identifier: the exact pass matches on it, and no two of its people can be the same register person.
     `household_ref` is the source's own household (a tenancy), else the address stands for it.
+    `lists_people_once`: the household lists each person once (a tenancy's person references), so two of its
+    people who fit one register person equally cannot both be that person (a police address may hold one
+    person written twice).
     """
 
     person_key: str
@@ -98,6 +101,7 @@ class PersonView:
     address: str = "address"
     uprn: str | None = None
     rows: str | None = None   # a subquery standing for the staging table (may use $month); None: the table
+    lists_people_once: bool = False
 
 
 @dataclass(frozen=True)

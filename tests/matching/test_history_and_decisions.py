@@ -2,8 +2,13 @@
 
 import pandas as pd
 
+import matching
 from benchmarks.evaluate import true_pairs
 from matching.person_views import SOURCE_ROWS
+from matching.quality_report import match_quality_html
+from matching.train import load_model
+from settings import Settings
+from warehouse import replace_month
 
 from .conftest import LAST_MONTH
 
@@ -68,3 +73,37 @@ def test_review_ids_are_stable_from_month_to_month(sample, last_month_result):
     both = earlier.merge(later, on=["source", "eh_person_id", "src_forename", "src_surname", "src_date_of_birth"])
     assert len(both) > 10
     assert (both["review_id_x"] == both["review_id_y"]).mean() >= 0.95
+
+
+def test_enough_decisions_recalibrate_that_sources_thresholds_and_the_run_says_so(sample, last_month_result):
+    from matching.calibration import MIN_DECISIONS
+
+    stats = last_month_result.stats
+    sources = ("school_attendance", "police", "dwp", "cross_keys_homes")
+    assert all(stats[f"thresholds_from_{source}"] == "model" for source in sources)
+    # the analyst rejects what the queue shows of one source, and auto-matches of it they checked
+    queue = last_month_result.clerical_queue
+    busiest = queue["source"].value_counts().index[0]
+    matches = last_month_result.matches
+    auto = matches[(matches["source"] == busiest) & (matches["decision"] == "auto_match")
+                   & (matches["method"] == "probabilistic")].drop_duplicates("eh_person_id")
+    picked = pd.concat([queue[queue["source"] == busiest], auto]).drop_duplicates("eh_person_id")
+    picked = picked.head(MIN_DECISIONS + 10)
+    assert len(picked) >= MIN_DECISIONS + 10
+    result = sample.match(LAST_MONTH, _decisions(picked, "reject"))
+    rerun = result.stats
+    assert rerun[f"thresholds_from_{busiest}"] == "decisions"
+    assert rerun[f"decisions_in_band_{busiest}"] >= MIN_DECISIONS
+    # every pair the analyst checked was wrong: the bars can only move up
+    assert rerun[f"auto_match_{busiest}"] >= stats[f"auto_match_{busiest}"]
+    assert rerun[f"clerical_lower_{busiest}"] >= stats[f"clerical_lower_{busiest}"]
+    assert all(rerun[f"thresholds_from_{source}"] == "model" for source in sources if source != busiest)
+
+    # the match quality report says which bars were used and where they came from
+    replace_month(sample.con, "matching.matches", LAST_MONTH, result.matches)
+    version, model = load_model(matching.SHIPPED_MODEL)
+    page, figures = match_quality_html(sample.con, LAST_MONTH, Settings(), model, version, result.thresholds)
+    shown = figures.thresholds.set_index("source")
+    assert shown.loc[busiest, "origin"] == "decisions"
+    assert shown.loc[busiest, "auto_match"] == rerun[f"auto_match_{busiest}"]
+    assert "Thresholds in force" in page and "<td>decisions</td>" in page

@@ -112,6 +112,45 @@ def test_the_same_names_in_an_unrelated_household_are_not_matched(town):
     assert not matches["reason"].fillna("").str.startswith("family evidence").any()
 
 
+O_NEILL = [("F7", "E10", "Claire", None, "O'Neill", "1978-02-18", "29 Bishops Lane", "PE7 4GT"),
+           ("F7", "E11", "Lily", "Florence", "O'Neill", "2012-07-07", "29 Bishops Lane", "PE7 4GT"),
+           ("F7", "E12", "Lily", None, "O'Neill", "2014-08-31", "29 Bishops Lane", "PE7 4GT"),
+           ("F7", "E13", "Noah", None, "O'Neill", "2010-10-25", "29 Bishops Lane", "PE7 4GT")]
+
+
+def test_a_child_without_a_date_of_birth_is_not_lifted_onto_a_sibling_of_the_same_name(town):
+    # the family moved; the tenancy holds one Lily and no dates of birth for the children: either register
+    # Lily could be her, so family evidence must not pick one
+    moved = tenancy("T3", "10 Scotney Road", "PE3 6AE", ("Claire", "O'Neill", "1978-02-18"),
+                    ("Lily", "O'Neill", None), ("Noah", "O'Neill", None))
+    matches = town(register(*O_NEILL), cross_keys_homes=moved)
+    assert _decision(matches, "T3|T3-P0") == ("auto_match", "E10")
+    assert _decision(matches, "T3|T3-P2") == ("auto_match", "E13")
+    lily = matches[(matches["row_key"] == "T3|T3-P1") & matches["eh_person_id"].notna()]
+    assert set(lily["decision"]) == {"clerical_review"}, lily
+    assert "nothing tells them apart" in lily["reason"].iloc[0]
+
+
+def test_two_children_of_one_name_on_a_tenancy_are_not_auto_matched(town):
+    moved = tenancy("T4", "10 Scotney Road", "PE3 6AE", ("Claire", "O'Neill", "1978-02-18"),
+                    ("Lily", "O'Neill", None), ("Lily", "ONeill", None), ("Noah", "O'Neill", None))
+    matches = town(register(*O_NEILL), cross_keys_homes=moved)
+    for child in ("T4|T4-P1", "T4|T4-P2"):
+        assert _decision(matches, child)[0] in (None, "clerical_review"), child
+
+
+def test_a_father_identified_by_his_date_of_birth_leaves_the_son_of_his_name(town):
+    # father and son share a name; on the tenancy only the father has a date of birth: the son is the son
+    eh = register(("F8", "E14", "Jonas", None, "Kazlauskas", "1971-06-18", "27 Bourges Close", "PE4 6ZX"),
+                  ("F8", "E15", "Ruta", None, "Kazlauskiene", "1979-10-19", "27 Bourges Close", "PE4 6ZX"),
+                  ("F8", "E16", "Jonas", None, "Kazlauskas", "2014-03-23", "27 Bourges Close", "PE4 6ZX"))
+    moved = tenancy("T5", "3 Crown Street", "PE1 3DF", ("Jonas", "Kazlauskas", "1971-06-18"),
+                    ("Ruta", "Kazlauskiene", "1979-10-19"), ("Jonas", "Kazlauskas", None))
+    matches = town(eh, cross_keys_homes=moved)
+    assert _decision(matches, "T5|T5-P0") == ("auto_match", "E14")
+    assert _decision(matches, "T5|T5-P2") == ("auto_match", "E16")
+
+
 def test_a_middle_name_used_as_the_forename(town):
     eh = register(("F2", "E4", "Mark", "Stephen", "Taylor", "1980-02-03", "3 Park Lane", "PE2 5DD"))
     seen = police(("P1", "Stephen", "Taylor", "1980-02-03", "3 Park Lane", "PE2 5DD"))
@@ -155,3 +194,40 @@ def test_a_common_name_and_date_of_birth_at_another_address_goes_to_review_a_rar
     assert (decision, person) == ("clerical_review", "E8")
     assert "common name" in matches.loc[matches["row_key"] == "P4", "reason"].iloc[0]
     assert _decision(matches, "P5") == ("auto_match", "E9")
+
+
+def test_a_name_the_nickname_list_does_not_know_with_everything_else_agreeing(town):
+    # Tally for Natalie: same surname, date of birth and address, and no twin on the register
+    eh = register(("F9", "E17", "Natalie", None, "Holmes", "1984-06-02", "23 Lime Way", "PE3 1EP"),
+                  ("F9", "E18", "Sam", None, "Holmes", "2010-01-05", "23 Lime Way", "PE3 1EP"))
+    seen = police(("P6", "Tally", "Holmes", "1984-06-02", "23 Lime Way", "PE3 1EP"))
+    assert _decision(town(eh, police=seen), "P6") == ("auto_match", "E17")
+
+
+def test_with_a_twin_on_the_register_a_forename_that_differs_is_never_auto_matched(town):
+    eh = register(("F10", "E19", "Natalie", None, "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"),
+                  ("F10", "E20", "Sophie", None, "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"))
+    seen = police(("P7", "Tally", "Holmes", "2012-06-02", "23 Lime Way", "PE3 1EP"))
+    assert _decision(town(eh, police=seen), "P7")[0] in (None, "clerical_review")
+
+
+def test_an_initial_that_a_twin_without_a_date_of_birth_shares_is_not_auto_matched(town):
+    # M. Toma with Mihai's date of birth: but Mihaela, his twin, has no date of birth on the register
+    eh = register(("F11", "E21", "Andreea", None, "Toma", "1974-06-26", "85 Castor Avenue", "PE1 8BE"),
+                  ("F11", "E22", "Mihaela", None, "Toma", None, "85 Castor Avenue", "PE1 8BE"),
+                  ("F11", "E23", "Mihai", None, "Toma", "2010-01-20", "85 Castor Avenue", "PE1 8BE"))
+    seen = police(("P8", "M", "Toma", "2010-01-20", "85 Castor Avenue", "PE1 8BE"))
+    assert _decision(town(eh, police=seen), "P8")[0] in (None, "clerical_review")
+
+
+def test_two_people_of_one_name_on_a_tenancy_and_one_on_the_register_are_not_auto_matched(town):
+    # the family at its register address; two children named Ines on the tenancy, only one on the register
+    eh = register(("F12", "E24", "Sofia", None, "Costa", "1991-06-09", "Flat 4, 71 Orton Drive", "PE4 8PT"),
+                  ("F12", "E25", "Inês", None, "Lopes", "2014-10-10", "Flat 4, 71 Orton Drive", "PE4 8PT"),
+                  ("F12", "E26", "Diogo", None, "Lopes", "2015-11-25", "Flat 4, 71 Orton Drive", "PE4 8PT"))
+    listed = tenancy("T6", "Flat 4, 71 Orton Drive", "PE4 8PT", ("Sofia", "Costa", "1991-06-09"),
+                     ("Inês", "Lopes", None), ("Ines", "Lopes", None), ("Diogo", "Lopes", "2015-11-25"))
+    matches = town(eh, cross_keys_homes=listed)
+    assert _decision(matches, "T6|T6-P0") == ("auto_match", "E24")
+    for child in ("T6|T6-P1", "T6|T6-P2"):
+        assert _decision(matches, child)[0] in (None, "clerical_review"), child
