@@ -45,6 +45,12 @@ dev: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/scaling.py
+
+# The match step at 1x, 2x, 5x, 10x Peterborough, cold and cached (BACKENDS=duckdb,spark adds Spark local mode).
+.PHONY: benchmark-scaling
+benchmark-scaling: $(STAMP)
+	$(BIN)/python benchmarks/scaling.py --backends $${BACKENDS:-duckdb}
 
 # A 2.7M-row (about 300 MB) extract against pandas and DuckDB, then a messy town of 3,000 families month by month.
 .PHONY: benchmark-loading
