@@ -9,9 +9,9 @@ cached under --work. Per scale and backend, two child processes (peak memory is 
           happens, the next month's extracts arrive (new rows, new people, changed addresses) and only the
           new or changed people are scored; the rest comes from matching.scored_pairs
 Printed per run: people on each side, extract rows, candidate pairs (blocked pairs scored, and pairs taken from
-the cache), wall time, peak memory, the load average while it ran (the machine is shared: wall times are
-inflated by other work, memory is not), and cost per record (microseconds per source person and per candidate
-pair). Not a test: run by hand (`make benchmark-scaling`), figures go in the README.
+the cache), wall time, CPU time (all threads), peak memory, the load average while it ran (the machine is shared:
+wall times are inflated by other work, CPU time and memory are not), and cost per record (microseconds per
+source person and per candidate pair). Not a test: run by hand (`make benchmark-scaling`), figures go in the README.
 """
 
 from __future__ import annotations
@@ -52,6 +52,12 @@ def _settings(backend: str):  # noqa: ANN202 (Settings, imported in the child)
     return Settings() if backend == "duckdb" else Settings.model_validate({"matching": {"backend": backend}})
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process, every thread (on a shared machine, wall time waits for other people's work)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(run: str, backend: str, database: Path) -> None:
     """One match_month in this process; print one JSON line of figures."""
     import matching
@@ -66,15 +72,16 @@ def child(run: str, backend: str, database: Path) -> None:
                        for source in SOURCES if source != "early_help")
     settings = _settings(backend)
     load_before = os.getloadavg()[0]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _cpu_seconds()
     result = matching.match_month(con, month, settings, model_path=matching.SHIPPED_MODEL)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, _cpu_seconds() - cpu_before
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stats = result.stats
     print(json.dumps({
         "run": run, "month": month, "eh_people": stats["eh_people"], "source_people": stats["source_people"],
         "extract_rows": int(extract_rows), "pairs_scored": stats["pairs_scored"],
-        "pairs_from_cache": stats["pairs_from_cache"], "seconds": round(seconds, 1), "peak_mib": round(peak_mib),
+        "pairs_from_cache": stats["pairs_from_cache"], "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu_seconds, 1), "peak_mib": round(peak_mib),
         "load": round((load_before + os.getloadavg()[0]) / 2, 1),
         "matches": len(result.matches)}))
 

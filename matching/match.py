@@ -25,6 +25,7 @@ from matching.person_views import (
     restrict_source_model_input,
 )
 from matching.predict import score_pairs
+from matching.pruning import pairs_that_matter
 from matching.train import TERM_FREQUENCIES_KEY, THRESHOLDS_KEY, load_model
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
 from settings import Settings, parse_month
@@ -72,7 +73,10 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     else:   # a model saved without frozen term frequencies scores depend on the whole month: no reuse
         scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, floor)
         work = {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
-    scored = _with_conflicts(con, scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}))
+    scored = scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"})
+    # performance: only the pairs that can change a decision go on to the per-pair work below
+    scored = pairs_that_matter(con, scored, model, thresholds, decisions)
+    scored = _with_conflicts(con, scored)
 
     people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {SOURCE_PEOPLE}").df()
     eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {EH_PEOPLE}").df()
