@@ -49,6 +49,12 @@ dev: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/scaling.py
+
+# The match step at 1x, 2x, 5x, 10x Peterborough, cold and cached (BACKENDS=duckdb,spark adds Spark local mode).
+.PHONY: benchmark-scaling
+benchmark-scaling: $(STAMP)
+	$(BIN)/python benchmarks/scaling.py --backends $${BACKENDS:-duckdb}
 
 # One Peterborough-scale month matched cold on DuckDB and on Spark local mode: wall time, peak memory, same decisions.
 .PHONY: benchmark-spark

@@ -38,9 +38,10 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from benchmarks.towns import prepare_town  # noqa: E402
+
 SCALES = {"peterborough": 6_000, "county": 60_000}
 FIRST_MONTH, MONTH = "2016-10", "2016-12"   # three months: ends on a school term's extract
-SAMPLE_SEED = 7                              # the sample town; the shipped model is trained on it
 DATA_SETS = ("sample", "heldout", "dev")
 ENGINES = ("ours", "ours_second_month", "splink_plain", "recordlinkage")
 CHILD_TIMEOUT_SECONDS = 1800
@@ -48,27 +49,13 @@ CHILD_TIMEOUT_SECONDS = 1800
 
 def prepare(scale: str, data: str, work: Path) -> Path:
     """Generate and load the data set once; return the warehouse path."""
-    from benchmarks.evaluate import load_landing
-    from benchmarks.heldout import DEV_MESS, DEV_SEED, HELD_OUT_MESS, HELD_OUT_SEED
-    from sample_data import MessRates, generate
-    from settings import months_between
-    from warehouse import connect
+    # a folder per seed: a new held-out seed never reuses the old seed's town
+    from benchmarks.heldout import DEV_SEED, HELD_OUT_SEED
+    from benchmarks.towns import SAMPLE_SEED
 
-    seed, mess = {"sample": (SAMPLE_SEED, MessRates()), "heldout": (HELD_OUT_SEED, HELD_OUT_MESS),
-                  "dev": (DEV_SEED, DEV_MESS)}[data]
-    folder = work / f"{scale}-{data}-{seed}"   # a new held-out seed never reuses the old seed's town
-    database = folder / "warehouse.duckdb"
-    if database.exists():
-        return database
-    started = time.perf_counter()
-    generate(folder, SCALES[scale], FIRST_MONTH, MONTH, seed=seed, mess=mess)
-    generated = time.perf_counter()
-    con = connect(database)
-    load_landing(con, folder / "landing", months_between(FIRST_MONTH, MONTH))
-    con.close()
-    print(f"{scale} {data}: generated in {generated - started:.0f} s, "
-          f"loaded in {time.perf_counter() - generated:.0f} s", flush=True)
-    return database
+    seed = {"sample": SAMPLE_SEED, "heldout": HELD_OUT_SEED, "dev": DEV_SEED}[data]
+    return prepare_town(work / f"{scale}-{data}-{seed}", SCALES[scale], FIRST_MONTH, MONTH, data=data,
+                        label=f"{scale} {data}")
 
 
 # --- engines (each runs in a child process) --------------------------------------------------------------

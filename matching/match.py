@@ -26,6 +26,7 @@ from matching.person_views import (
     restrict_source_model_input,
 )
 from matching.predict import score_pairs
+from matching.pruning import pairs_that_matter
 from matching.train import TERM_FREQUENCIES_KEY, THRESHOLDS_KEY, load_model
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
 from settings import Settings, parse_month
@@ -76,9 +77,14 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     if settings.matching.backend == "spark":
         from matching.spark_backend import score_month_on_spark  # imports pyspark: only on this path
 
-        scored, work = score_month_on_spark(con, month, model, floor)
+        scored, work = score_month_on_spark(con, month, model, floor)   # with the conflict flags, in Spark
     else:
         scored, work = _score_month_on_duckdb(con, month, model, version, floor)
+    best = scored.groupby("unique_id", as_index=False)["match_probability"].max()   # before pruning: calibration
+    # performance: only the pairs that can change a decision go on to the per-pair work below
+    scored = pairs_that_matter(con, scored, model, thresholds, decisions)
+    if "conflict" not in scored:
+        scored = _with_conflicts(con, scored)
 
     people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {SOURCE_PEOPLE}").df()
     eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {EH_PEOPLE}").df()
@@ -101,7 +107,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     scored["weak"] |= scored["conflict"].isin(NOT_WORTH_REVIEWING)
 
     reviewed = _reviewed_pairs(decisions, rows)
-    in_force = _thresholds_in_force(model, thresholds, set(source_of), scored, reviewed, source_of)
+    in_force = _thresholds_in_force(model, thresholds, set(source_of), best, scored, reviewed, source_of)
     decided = _decide_per_source(scored, exact, reviewed, source_of, family_of,
                                  {row.source: Thresholds(row.auto_match, row.clerical_lower)
                                   for row in in_force.itertuples()})
@@ -140,7 +146,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
 
 def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: dict, version: str,
                            floor: float) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The person views, exact matches and scored pairs with their conflict flags, all on `con`."""
+    """The person views, exact matches and scored pairs, all on `con`."""
     build_person_views(con, month)
     find_exact_matches(con)
     restrict_source_model_input(con, EXACT_MATCHES)
@@ -149,8 +155,7 @@ def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: di
     else:   # a model saved without frozen term frequencies scores depend on the whole month: no reuse
         scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, floor)
         work = {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
-    scored = _with_conflicts(con, scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}))
-    return scored, work
+    return scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}), work
 
 
 def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -163,16 +168,15 @@ def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df()
 
 
-def _thresholds_in_force(model: dict, configured: Thresholds, sources: set[str], scored: pd.DataFrame,
-                         reviewed: pd.DataFrame, source_of: pd.Series) -> pd.DataFrame:
+def _thresholds_in_force(model: dict, configured: Thresholds, sources: set[str], best: pd.DataFrame,
+                         scored: pd.DataFrame, reviewed: pd.DataFrame, source_of: pd.Series) -> pd.DataFrame:
     """Per source: the model's calibrated thresholds (else the configured ones), calibrated again from the
     analyst's decisions where they are enough (matching/calibration.py)."""
     calibrated = model.get(THRESHOLDS_KEY) or {}
     bars = {source: (calibrated[source]["auto_match"], calibrated[source]["clerical_lower"], "model")
             if source in calibrated else (configured.auto_match, configured.clerical_lower, "settings")
             for source in sorted(sources)}
-    best = scored.groupby("unique_id", as_index=False)["match_probability"].max()
-    best["source"] = best["unique_id"].map(source_of)
+    best = best.assign(source=best["unique_id"].map(source_of))
     decided = reviewed.merge(scored[["unique_id", "eh_person_id", "match_probability"]],
                              on=["unique_id", "eh_person_id"])
     decided = decided.assign(source=decided["unique_id"].map(source_of), accepted=decided["decision"] == "accept")
