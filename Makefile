@@ -47,9 +47,9 @@ dev: $(STAMP)
 	$(BIN)/python -c "from runtime.instance import prepare_dagster_home as p; from settings import DataDir; p(DataDir.from_env())" && \
 	$(BIN)/dagster dev -w workspace.yaml --host 127.0.0.1 --port $${CFAM_UI_PORT:-3000}
 
-benchmark: $(STAMP)
+benchmark: $(STAMP) java
 	$(BIN)/python benchmarks/matching.py
-	$(BIN)/python benchmarks/scaling.py
+	$(BIN)/python benchmarks/scaling.py --backends duckdb,spark
 
 # The match step at 1x, 2x, 5x, 10x Peterborough, cold and cached (BACKENDS=duckdb,spark adds Spark local mode).
 .PHONY: benchmark-scaling

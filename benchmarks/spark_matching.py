@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,32 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.matching import MONTH, prepare  # noqa: E402
+from benchmarks.process_tree import TreeMeter  # noqa: E402
 
 BACKENDS = ("duckdb", "spark")
-
-
-def _tree_rss_bytes(root_pid: int) -> int:
-    """Resident memory of `root_pid` and all its descendants."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                parents[int(entry)] = int(fields[1])
-            except (OSError, IndexError):
-                continue
-    tree, grew = {root_pid}, True
-    while grew:
-        children = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= children
-        grew = bool(children)
-    total = 0
-    for pid in tree:
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError):
-            continue
-    return total
 
 
 def child(backend: str, database: Path, out: Path) -> None:
@@ -58,14 +33,7 @@ def child(backend: str, database: Path, out: Path) -> None:
     from settings import Settings
     from settings.config import MatchingSettings
 
-    peak = [0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.2):
-            peak[0] = max(peak[0], _tree_rss_bytes(os.getpid()))
-
-    threading.Thread(target=sample, daemon=True).start()
+    meter = TreeMeter().start()
     con = duckdb.connect(str(database))
     for table in ("scored_pairs", "scored_people"):   # cold: no scores from an earlier run
         con.execute(f"DELETE FROM matching.{table}").fetchall()
@@ -73,9 +41,9 @@ def child(backend: str, database: Path, out: Path) -> None:
     result = matching.match_month(con, MONTH, Settings(matching=MatchingSettings(backend=backend)),  # type: ignore[arg-type]
                                   model_path=matching.SHIPPED_MODEL)
     seconds = time.perf_counter() - started
-    done.set()
+    meter.stop()
     result.matches.to_parquet(out)
-    print(json.dumps({"backend": backend, "seconds": round(seconds, 1), "peak_mib": round(peak[0] / 2**20),
+    print(json.dumps({"backend": backend, "seconds": round(seconds, 1), "peak_mib": round(meter.peak_bytes / 2**20),
                       "pairs_scored": result.stats["pairs_scored"], "matches": len(result.matches)}))
 
 
