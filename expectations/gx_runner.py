@@ -7,13 +7,25 @@ no files, analytics off, progress bars off) is built once per process and reused
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from dataclasses import dataclass
 
 # Before GX is imported: the project must never call the network.
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
-
-import great_expectations as gx  # noqa: E402
+# GX probes for Spark Connect. pyspark (installed for the Spark backend) takes a process started with
+# `python -c` (Dagster's run workers are) for its own doctests and calls sys.exit(0) when that probe imports
+# pyspark.sql.connect. A None entry in sys.modules makes that import an ImportError, which GX expects: Spark
+# Connect is not used here. The entry is removed once GX is imported, so the Spark backend imports as usual.
+_SPARK_CONNECT = "pyspark.sql.connect"
+_blocked = _SPARK_CONNECT not in sys.modules
+if _blocked:
+    sys.modules[_SPARK_CONNECT] = None  # type: ignore[assignment]
+try:
+    import great_expectations as gx  # noqa: E402
+finally:
+    if _blocked and sys.modules.get(_SPARK_CONNECT, 0) is None:
+        del sys.modules[_SPARK_CONNECT]
 import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.core.batch_definition import BatchDefinition  # noqa: E402
