@@ -21,8 +21,6 @@ TIE_BREAK_MARGIN = 3.0
 # Two or more register people tied on the best score below this probability are namesakes, none of them likely
 # the person: not put to the analyst (on the development towns 1.5% of such pairs were the person).
 TIED_NOT_REVIEWED_BELOW = 0.2
-# Sources keyed by a personal identifier: two of their people cannot be the same Early Help person.
-ONE_PERSON_PER_ID_SOURCES = tuple(identifier_columns())   # as each source declares it (sources/<name>.py)
 _TIE = 1e-9
 
 
@@ -153,9 +151,10 @@ def _break_tie(group: pd.DataFrame, comparisons: list[str]) -> tuple[int | None,
 
 
 def _one_person_per_id(decided: pd.DataFrame, source_of: pd.Series) -> pd.DataFrame:
-    """In a UPN/NINO-keyed source, only one person can be a given Early Help person: the others go to review."""
+    """In a UPN/NINO-keyed source (as each declares it), only one person can be a given Early Help person: the
+    others go to review."""
     decided = decided.assign(source=decided["unique_id"].map(source_of))
-    automatic = decided[(decided["decision"] == "auto_match") & decided["source"].isin(ONE_PERSON_PER_ID_SOURCES)]
+    automatic = decided[(decided["decision"] == "auto_match") & decided["source"].isin(list(identifier_columns()))]
     # the order is total (the person id breaks ties), so the outcome never depends on the order rows arrived in
     rank = automatic.assign(exact=automatic["method"] == "exact_id").sort_values(
         ["exact", "match_weight", "unique_id"], ascending=[False, False, True], na_position="first", kind="stable")

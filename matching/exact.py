@@ -13,8 +13,6 @@ from sources.registry import identifier_columns
 
 EXACT_MATCHES = "cf_exact_matches"   # unique_id (source person) -> eh_person_id
 
-_ID_COLUMN = identifier_columns()   # source -> upn | nino, as each source declares it (sources/<name>.py)
-
 
 def exact_matches_statement() -> str:
     """The statement (DuckDB SQL) that creates the TEMP table of exact-id matches from the person views."""
@@ -24,7 +22,7 @@ def exact_matches_statement() -> str:
         JOIN (SELECT {column}, any_value(unique_id) AS unique_id
               FROM {EH_PEOPLE} WHERE {column} IS NOT NULL GROUP BY 1 HAVING count(*) = 1) e
           ON s.{column} = e.{column}
-        WHERE s.source_dataset = '{source}'""" for source, column in _ID_COLUMN.items()]
+        WHERE s.source_dataset = '{source}'""" for source, column in identifier_columns().items()]
     return f"CREATE OR REPLACE TEMP TABLE {EXACT_MATCHES} AS {' UNION ALL '.join(parts)}"
 
 

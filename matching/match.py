@@ -41,9 +41,6 @@ SCORE_FLOOR = 0.0001
 # at another address is as likely a namesake as someone who moved, and goes to review unless family
 # evidence supports it.
 COMMON_NAME_EXPECTED_HOLDERS = 2.0
-# Sources whose household lists each person once (sources/<name>.py, PersonView.lists_people_once).
-HOUSEHOLD_LISTS_PEOPLE_ONCE = tuple(source.name for source in matched_sources()
-                                    if source.person is not None and source.person.lists_people_once)
 DOB_APART = "dates of birth more than a year apart"   # as _with_conflicts writes it
 NOT_WORTH_REVIEWING = (DOB_APART, CLAIMED)
 _SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
@@ -80,22 +77,24 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
         scored, work = score_month_on_spark(con, month, model, floor)   # with the conflict flags, in Spark
     else:
         scored, work = _score_month_on_duckdb(con, month, model, version, floor)
-    best = scored.groupby("unique_id", as_index=False)["match_probability"].max()   # before pruning: calibration
-    # performance: only the pairs that can change a decision go on to the per-pair work below
-    scored = pairs_that_matter(con, scored, model, thresholds, decisions)
-    if "conflict" not in scored:
-        scored = _with_conflicts(con, scored)
-
     people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {SOURCE_PEOPLE}").df()
     eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {EH_PEOPLE}").df()
     rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
     exact = con.execute(f"SELECT unique_id, eh_person_id FROM {EXACT_MATCHES}").df()
     source_of = people.set_index("unique_id")["source_dataset"]
     family_of = eh_people.set_index("unique_id")["family_id"]
-    scored = with_family_evidence(scored, people.set_index("unique_id")["household_key"], family_of,
+    household_of = people.set_index("unique_id")["household_key"]
+    reviewed = _reviewed_pairs(decisions, rows)
+
+    best = scored.groupby("unique_id", as_index=False)["match_probability"].max()   # before pruning: calibration
+    # performance: only the pairs that can change a decision go on to the per-pair work below
+    scored = pairs_that_matter(scored, household_of, family_of, model, thresholds, reviewed["unique_id"])
+    if "conflict" not in scored:
+        scored = _with_conflicts(con, scored)
+    scored = with_family_evidence(scored, household_of, family_of,
                                   family_of.value_counts(), model["probability_two_random_records_match"],
                                   thresholds.clerical_lower, _namesakes_in_family(con),
-                                  frozenset(people.loc[people["source_dataset"].isin(HOUSEHOLD_LISTS_PEOPLE_ONCE),
+                                  frozenset(people.loc[people["source_dataset"].isin(_households_listing_people_once()),
                                                        "unique_id"]))
     # a common name at another address: review, unless the family's evidence explains it
     scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
@@ -106,7 +105,6 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     # someone else (on the development towns none of them was the person): not worth the analyst's time
     scored["weak"] |= scored["conflict"].isin(NOT_WORTH_REVIEWING)
 
-    reviewed = _reviewed_pairs(decisions, rows)
     in_force = _thresholds_in_force(model, thresholds, set(source_of), best, scored, reviewed, source_of)
     decided = _decide_per_source(scored, exact, reviewed, source_of, family_of,
                                  {row.source: Thresholds(row.auto_match, row.clerical_lower)
@@ -142,6 +140,11 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     for (source, decision), count in person_level.groupby(["source", "decision"])["unique_id"].nunique().items():
         stats[f"people_{source}_{decision}"] = int(count)
     return MatchResult(matches.reset_index(drop=True), queue, stats, in_force)
+
+
+def _households_listing_people_once() -> list[str]:
+    """Sources whose household lists each person once (sources/<name>.py, PersonView.lists_people_once)."""
+    return [source.name for source in matched_sources() if source.person and source.person.lists_people_once]
 
 
 def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: dict, version: str,

@@ -31,7 +31,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
     try:
         # Frozen at training; without them Splink computes term frequencies from these two tables.
         for column, frequencies in (term_frequencies or {}).items():
-            lookup = _tf_lookup(con, column, frequencies, hashed, (left_table, right_table))
+            lookup = tf_lookup(con, column, frequencies, hashed, (left_table, right_table))
             linker.table_management.register_term_frequency_lookup(db_api.register(lookup), column)
         # Count the blocked pairs, then materialise only the pairs above the threshold (Splink reuses the
         # blocked pairs it keeps in its cache): every scored pair with its intermediate columns is gigabytes.
@@ -56,7 +56,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
     return pairs, pairs_scored
 
 
-def _tf_lookup(con: duckdb.DuckDBPyConnection, column: str, frequencies: dict[str, float], hashed: bool,
+def tf_lookup(con: duckdb.DuckDBPyConnection, column: str, frequencies: dict[str, float], hashed: bool,
                tables: tuple[str, str]) -> pd.DataFrame:
     """The frozen term frequencies as Splink's lookup ({column}, tf_{column}), for the values in `tables`.
 

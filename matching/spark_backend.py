@@ -47,9 +47,9 @@ from matching.person_views import (
     person_view_statements,
     source_model_input_statement,
 )
-from matching.predict import _tf_lookup
+from matching.predict import tf_lookup
 from matching.train import TF_KEYS_HASHED, splink_settings
-from matching.udfs import TOKEN_SET_RATIO, _token_set_ratio
+from matching.udfs import TOKEN_SET_RATIO, token_set_ratio_of
 from sources.registry import source_names
 
 # Not DuckDB's name: this Spark already resolves a jaro_winkler_similarity (another formula) before any
@@ -89,7 +89,7 @@ def register_spark_udfs(spark: SparkSession) -> None:
     Jaro-Winkler is rapidfuzz's too, which is DuckDB's own (the same code, equal to 1e-16 on the sample
     town's names); the one in Splink's jar differs by up to 0.14 and puts some pairs at another level."""
     udf = cast(Any, arrow_udf)   # pyspark's stubs know only its own function types
-    spark.udf.register(TOKEN_SET_RATIO, udf(_token_set_ratio, "double"))
+    spark.udf.register(TOKEN_SET_RATIO, udf(token_set_ratio_of, "double"))
     spark.udf.register(JARO_WINKLER, udf(_jaro_winkler, "double"))
 
 
@@ -249,7 +249,7 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, spark: SparkSession, model: dic
     linker = Linker([left, right], settings, log_level=logging.WARNING)
     # The frozen term frequencies of the values present: looked up on the DuckDB side, which has the same people.
     for column, frequencies in (term_frequencies or {}).items():
-        lookup = _tf_lookup(con, column, frequencies, hashed, (EH_MODEL_INPUT, SOURCE_MODEL_INPUT))
+        lookup = tf_lookup(con, column, frequencies, hashed, (EH_MODEL_INPUT, SOURCE_MODEL_INPUT))
         linker.table_management.register_term_frequency_lookup(db_api.register(lookup), column)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     pairs_scored = spark.sql(f"SELECT count(*) FROM {blocked.physical_name}").collect()[0][0]

@@ -19,7 +19,7 @@ _memo = threading.local()
 _MEMO_LIMIT = 16_384   # a few chunks (DuckDB's chunks are 2,048 rows)
 
 
-def _token_set_ratio(left: pa.Array, right: pa.Array) -> pa.Array:
+def token_set_ratio_of(left: pa.Array, right: pa.Array) -> pa.Array:
     """0-100 similarity that ignores word order and repeated words
     ("FLAT 2 14A HIGH STREET" = "14A HIGH STREET FLAT 2").
 
@@ -50,5 +50,5 @@ def register_udfs(con: duckdb.DuckDBPyConnection) -> None:
     if existing:
         return
     varchar, double = duckdb.sqltype("VARCHAR"), duckdb.sqltype("DOUBLE")
-    con.create_function(TOKEN_SET_RATIO, _token_set_ratio, [varchar, varchar], double,
+    con.create_function(TOKEN_SET_RATIO, token_set_ratio_of, [varchar, varchar], double,
                         type=PythonUDFType.ARROW, null_handling=FunctionNullHandling.SPECIAL, side_effects=False)

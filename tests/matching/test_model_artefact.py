@@ -105,7 +105,7 @@ def test_hashed_term_frequencies_score_as_frozen_ones(sample):
         build_person_views,
         restrict_source_model_input,
     )
-    from matching.predict import _tf_lookup
+    from matching.predict import tf_lookup
     from matching.train import tf_key_sql
 
     build_person_views(sample.con, "2016-06")
@@ -113,6 +113,6 @@ def test_hashed_term_frequencies_score_as_frozen_ones(sample):
     raw = sample.con.execute(f"""SELECT forename_std, count(*) / sum(count(*)) OVER () AS tf FROM {EH_MODEL_INPUT}
                                  WHERE forename_std IS NOT NULL GROUP BY 1""").df()
     hashed = dict(sample.con.execute(f"SELECT {tf_key_sql('forename_std')}, tf FROM raw").fetchall())
-    lookup = _tf_lookup(sample.con, "forename_std", hashed, True, (EH_MODEL_INPUT, SOURCE_MODEL_INPUT))
+    lookup = tf_lookup(sample.con, "forename_std", hashed, True, (EH_MODEL_INPUT, SOURCE_MODEL_INPUT))
     assert dict(zip(lookup["forename_std"], lookup["tf_forename_std"], strict=True)) == dict(
         zip(raw["forename_std"], raw["tf"], strict=True))

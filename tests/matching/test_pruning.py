@@ -33,14 +33,14 @@ def test_pruned_pairs_give_the_same_month_as_all_pairs(sample, monkeypatch):
     kept = []
     real = pruning.pairs_that_matter
 
-    def counting(con, scored, *args):
-        result = real(con, scored, *args)
+    def counting(scored, *args):
+        result = real(scored, *args)
         kept.append((len(scored), len(result)))
         return result
 
     monkeypatch.setattr(matching.match, "pairs_that_matter", counting)
     pruned = sample.match(LAST_MONTH, decisions)
-    monkeypatch.setattr(matching.match, "pairs_that_matter", lambda con, scored, *args: scored)
+    monkeypatch.setattr(matching.match, "pairs_that_matter", lambda scored, *args: scored)
     everything = sample.match(LAST_MONTH, decisions)
 
     scored, left = kept[0]
