@@ -8,15 +8,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
-from splink.internals.unique_id_concat import CONCAT_SEPARATOR
 
 from matching.train import TF_KEYS_HASHED, splink_settings, tf_key_sql
-from matching.udfs import (
-    forget_address_similarity,
-    precompute_address_similarity,
-    register_udfs,
-    with_precomputed_address_similarity,
-)
+from matching.udfs import register_udfs
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: str, model: dict[str, Any],
@@ -29,8 +23,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
     register_udfs(con)
     hashed = bool(model.get(TF_KEYS_HASHED))
     model, term_frequencies = splink_settings(model)
-    model = {**with_precomputed_address_similarity(model), "retain_intermediate_calculation_columns": True,
-             "retain_matching_columns": False}
+    model = {**model, "retain_intermediate_calculation_columns": True, "retain_matching_columns": False}
     db_api = DuckDBAPI(connection=con)
     left = db_api.register(left_table, dataset_display_name=left_table)
     right = db_api.register(right_table, dataset_display_name=right_table)
@@ -44,9 +37,6 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
         # blocked pairs it keeps in its cache): every scored pair with its intermediate columns is gigabytes.
         blocked = linker.inference.compute_blocked_pairs_for_predict()
         pairs_scored = con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
-        # Splink's join key: source_dataset and unique_id, joined by its separator
-        precompute_address_similarity(con, blocked.physical_name, (left_table, right_table),
-                                      f"source_dataset || '{CONCAT_SEPARATOR}' || unique_id")
         predictions = linker.inference.predict(threshold_match_probability=threshold_match_probability)
         gammas = [f"mw_{comparison['output_column_name']}" for comparison in model["comparisons"]]
         columns = ", ".join(["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas])
@@ -62,7 +52,6 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
             WHERE source_dataset_l <> (FROM left_name)
         """).df()
     finally:
-        forget_address_similarity()
         linker.table_management.delete_tables_created_by_splink_from_db()
     return pairs, pairs_scored
 
