@@ -71,6 +71,8 @@ def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table
                             FROM cf_fresh_pairs""").fetchall()
             con.execute("DROP TABLE cf_fresh_pairs").fetchall()
     _remember(con, cache_key, into, weights)
+    for name in ("cf_eh_hashed", "cf_source_hashed", "cf_eh_new", "cf_source_new", "cf_source_old"):
+        con.execute(f"DROP TABLE {name}").fetchall()   # copies of the people: a gigabyte at county scale
     return {"eh_people_new": int(new_eh), "source_people_new": int(new_source), "pairs_scored": int(pairs_scored),
             "pairs_from_cache": int(pairs_from_cache)}
 

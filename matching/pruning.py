@@ -35,16 +35,19 @@ def pairs_that_matter(con: duckdb.DuckDBPyConnection, pairs: str, into: str, mod
     """
     calibrated = (model.get(THRESHOLDS_KEY) or {}).values()
     clerical_bar = min([configured.clerical_lower, *(bars["clerical_lower"] for bars in calibrated)])
+    people = f"""LEFT JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
+                 LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id"""
+    # The groups come from the keys and probabilities alone (a window over the pairs' every column took half as
+    # long again at county scale); a missing household or family is in no group: NULL keys never join.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {into} AS
-        SELECT p.* FROM {pairs} p
-        LEFT JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
-        LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
-        WINDOW household_and_family AS (PARTITION BY s.household_key, e.family_id)
-        QUALIFY p.match_probability >= $clerical_bar
-             OR (s.household_key IS NOT NULL AND e.family_id IS NOT NULL
-                 AND count(p.match_probability) OVER household_and_family >= 2
-                 AND max(p.match_probability) OVER household_and_family >= $support_floor)
-             OR p.unique_id IN (SELECT unnest($reviewed::VARCHAR[]))
+        WITH liftable AS (
+            SELECT s.household_key, e.family_id FROM {pairs} p {people}
+            GROUP BY s.household_key, e.family_id
+            HAVING count(p.match_probability) >= 2 AND max(p.match_probability) >= $support_floor)
+        SELECT p.* FROM {pairs} p {people}
+        LEFT JOIN liftable l ON l.household_key = s.household_key AND l.family_id = e.family_id
+        WHERE p.match_probability >= $clerical_bar OR l.household_key IS NOT NULL
+           OR p.unique_id IN (SELECT unnest($reviewed::VARCHAR[]))
     """, {"clerical_bar": clerical_bar, "support_floor": configured.clerical_lower,
           "reviewed": [str(person) for person in reviewed_people]}).fetchall()
