@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from matching.model_settings import PERSON_COLUMNS
 from matching.predict import score_pairs
@@ -34,8 +33,9 @@ def _hashed(con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
 
 
 def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table: str, model: dict[str, Any],
-                     cache_key: str, threshold: float) -> tuple[pd.DataFrame, dict[str, int]]:
-    """score_pairs(eh_table, source_table) with scores reused from earlier runs; and counts of the work done."""
+                     cache_key: str, threshold: float, into: str) -> dict[str, int]:
+    """score_pairs(eh_table, source_table) with scores reused from earlier runs, into the TEMP table `into`
+    (eh_person_id, unique_id, match_weight, match_probability, mw_<comparison>); and counts of the work done."""
     weights = [f"mw_{comparison['output_column_name']}" for comparison in model["comparisons"]]
     _hashed(con, eh_table, "cf_eh_hashed")
     _hashed(con, source_table, "cf_source_hashed")
@@ -51,42 +51,46 @@ def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table
     new_eh, new_source, old_source = (con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
                                       for name in ("cf_eh_new", "cf_source_new", "cf_source_old"))
 
-    fresh, pairs_scored = [], 0
-    for left, right, run in (("cf_eh_hashed", "cf_source_new", new_source > 0),
-                             ("cf_eh_new", "cf_source_old", new_eh > 0 and old_source > 0)):
-        if run:
-            pairs, scored = score_pairs(con, left, right, model, threshold)
-            fresh.append(pairs)
-            pairs_scored += scored
-    fresh_pairs = pd.concat(fresh, ignore_index=True) if fresh else pd.DataFrame(
-        columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability", *weights])
-
-    cached = con.execute(f"""
-        SELECT c.eh_person_id AS unique_id_l, c.unique_id AS unique_id_r, c.match_weight, c.match_probability,
+    cached = f"""
+        SELECT c.eh_person_id, c.unique_id, c.match_weight, c.match_probability,
                {", ".join(f"c.comparison_weights[{index + 1}] AS {name}" for index, name in enumerate(weights))}
         FROM matching.scored_pairs c
         JOIN cf_eh_hashed e ON e.unique_id = c.eh_person_id AND e.record_hash = c.eh_record_hash
         JOIN cf_source_old s ON s.unique_id = c.unique_id AND s.record_hash = c.source_record_hash
-        WHERE c.cache_key = $key AND c.eh_person_id NOT IN (SELECT unique_id FROM cf_eh_new)
-    """, {"key": cache_key}).df()
-    _remember(con, cache_key, fresh_pairs, weights)
-    stats = {"eh_people_new": int(new_eh), "source_people_new": int(new_source), "pairs_scored": int(pairs_scored),
-             "pairs_from_cache": len(cached)}
-    frames = [frame for frame in (fresh_pairs, cached) if len(frame)] or [fresh_pairs]
-    return pd.concat(frames, ignore_index=True), stats
+        WHERE c.cache_key = $key AND c.eh_person_id NOT IN (SELECT unique_id FROM cf_eh_new)"""
+    # the month's pairs: the cached ones (an empty table of their columns on a cold run), then the fresh ones
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS {cached}", {"key": cache_key}).fetchall()
+    pairs_from_cache = con.execute(f"SELECT count(*) FROM {into}").fetchall()[0][0]
+    pairs_scored = 0
+    for left, right, run in (("cf_eh_hashed", "cf_source_new", new_source > 0),
+                             ("cf_eh_new", "cf_source_old", new_eh > 0 and old_source > 0)):
+        if run:
+            pairs_scored += score_pairs(con, left, right, model, threshold, into="cf_fresh_pairs")
+            con.execute(f"""INSERT INTO {into} BY NAME
+                            SELECT * RENAME (unique_id_l AS eh_person_id, unique_id_r AS unique_id)
+                            FROM cf_fresh_pairs""").fetchall()
+            con.execute("DROP TABLE cf_fresh_pairs").fetchall()
+    _remember(con, cache_key, into, weights)
+    for name in ("cf_eh_hashed", "cf_source_hashed", "cf_eh_new", "cf_source_new", "cf_source_old"):
+        con.execute(f"DROP TABLE {name}").fetchall()   # copies of the people: a gigabyte at county scale
+    return {"eh_people_new": int(new_eh), "source_people_new": int(new_source), "pairs_scored": int(pairs_scored),
+            "pairs_from_cache": int(pairs_from_cache)}
 
 
-def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, fresh_pairs: pd.DataFrame, weights: list[str]) -> None:
-    """Store the new pairs, make this run's people the scored people, and drop pairs of people no longer scored."""
-    con.register("_cf_fresh_pairs", fresh_pairs)
+def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, pairs: str, weights: list[str]) -> None:
+    """Store the new pairs (of the month's pairs in `pairs`, those of a new person on either side: the cached
+    ones are of old people on both), make this run's people the scored people, and drop pairs of people no
+    longer scored."""
     try:
         con.execute("BEGIN TRANSACTION").fetchall()
         con.execute(f"""
             INSERT INTO matching.scored_pairs
-            SELECT $key, f.unique_id_l, e.record_hash, f.unique_id_r, s.record_hash, f.match_weight,
+            SELECT $key, f.eh_person_id, e.record_hash, f.unique_id, s.record_hash, f.match_weight,
                    f.match_probability, [{", ".join(f"f.{name}" for name in weights)}]
-            FROM _cf_fresh_pairs f JOIN cf_eh_hashed e ON e.unique_id = f.unique_id_l
-            JOIN cf_source_hashed s ON s.unique_id = f.unique_id_r
+            FROM {pairs} f JOIN cf_eh_hashed e ON e.unique_id = f.eh_person_id
+            JOIN cf_source_hashed s ON s.unique_id = f.unique_id
+            WHERE f.eh_person_id IN (SELECT unique_id FROM cf_eh_new)
+               OR f.unique_id IN (SELECT unique_id FROM cf_source_new)
         """, {"key": cache_key}).fetchall()
         con.execute("DELETE FROM matching.scored_people WHERE cache_key = $key", {"key": cache_key}).fetchall()
         for side, hashed in ((_EH, "cf_eh_hashed"), (_SOURCE, "cf_source_hashed")):
@@ -103,5 +107,3 @@ def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, fresh_pairs: pd.Da
     except BaseException:
         con.execute("ROLLBACK").fetchall()
         raise
-    finally:
-        con.unregister("_cf_fresh_pairs")

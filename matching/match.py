@@ -48,6 +48,8 @@ CLERICAL_COLUMNS = ["review_id", "source", "row_key", "eh_person_id", "eh_family
                     *(f"eh_{column}" for column in _SIDE_BY_SIDE), *(f"src_{column}" for column in _SIDE_BY_SIDE),
                     "why_borderline", "decision"]
 MATCHED = ("auto_match", "clerical_review", "clerical_accept")
+# TEMP tables: the month's scored pairs, and those left after pruning (they stay in DuckDB until pruned)
+MONTH_PAIRS, PAIRS_KEPT = "cf_month_pairs", "cf_pairs_kept"
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,16 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     thresholds = Thresholds(settings.matching.auto_match_probability, settings.matching.clerical_lower_probability)
     register_udfs(con)
     floor = min(SCORE_FLOOR, thresholds.clerical_lower)
-    if settings.matching.backend == "spark":
+    flagged = settings.matching.backend == "spark"
+    if flagged:
         from matching.spark_backend import score_month_on_spark  # imports pyspark: only on this path
 
-        scored, work = score_month_on_spark(con, month, model, floor)   # with the conflict flags, in Spark
+        spark_pairs, work = score_month_on_spark(con, month, model, floor)   # with the conflict flags, in Spark
+        con.register("_cf_spark_pairs", spark_pairs)   # into DuckDB, for the same pruning as the DuckDB path's
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {MONTH_PAIRS} AS FROM _cf_spark_pairs").fetchall()
+        con.unregister("_cf_spark_pairs")
     else:
-        scored, work = _score_month_on_duckdb(con, month, model, version, floor)
+        work = _score_month_on_duckdb(con, month, model, version, floor)
     people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {SOURCE_PEOPLE}").df()
     eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {EH_PEOPLE}").df()
     rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
@@ -86,11 +92,13 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     household_of = people.set_index("unique_id")["household_key"]
     reviewed = _reviewed_pairs(decisions, rows)
 
-    best = scored.groupby("unique_id", as_index=False)["match_probability"].max()   # before pruning: calibration
-    # performance: only the pairs that can change a decision go on to the per-pair work below
-    scored = pairs_that_matter(scored, household_of, family_of, model, thresholds, reviewed["unique_id"])
-    if "conflict" not in scored:
-        scored = _with_conflicts(con, scored)
+    best = con.execute(f"""SELECT unique_id, max(match_probability) AS match_probability FROM {MONTH_PAIRS}
+                           GROUP BY unique_id ORDER BY unique_id""").df()   # before pruning: calibration
+    # performance: only the pairs that can change a decision come to pandas, for the per-pair work below
+    pairs_that_matter(con, MONTH_PAIRS, PAIRS_KEPT, model, thresholds, reviewed["unique_id"])
+    con.execute(f"DROP TABLE {MONTH_PAIRS}").fetchall()
+    scored = _with_conflicts(con, PAIRS_KEPT, flagged)
+    con.execute(f"DROP TABLE {PAIRS_KEPT}").fetchall()
     scored = with_family_evidence(scored, household_of, family_of,
                                   family_of.value_counts(), model["probability_two_random_records_match"],
                                   thresholds.clerical_lower, _namesakes_in_family(con),
@@ -148,17 +156,20 @@ def _households_listing_people_once() -> list[str]:
 
 
 def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: dict, version: str,
-                           floor: float) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The person views, exact matches and scored pairs, all on `con`."""
+                           floor: float) -> dict[str, int]:
+    """The person views, exact matches and scored pairs (the TEMP table MONTH_PAIRS), all on `con`; the counts of
+    the work done."""
     build_person_views(con, month)
     find_exact_matches(con)
     restrict_source_model_input(con, EXACT_MATCHES)
     if TERM_FREQUENCIES_KEY in model:
-        scored, work = score_with_cache(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, f"{version}|{floor}", floor)
-    else:   # a model saved without frozen term frequencies scores depend on the whole month: no reuse
-        scored, pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, floor)
-        work = {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
-    return scored.rename(columns={"unique_id_l": "eh_person_id", "unique_id_r": "unique_id"}), work
+        return score_with_cache(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, f"{version}|{floor}", floor,
+                                into=MONTH_PAIRS)
+    # a model saved without frozen term frequencies scores depend on the whole month: no reuse
+    pairs_scored = score_pairs(con, EH_MODEL_INPUT, SOURCE_MODEL_INPUT, model, floor, into=MONTH_PAIRS)
+    con.execute(f"ALTER TABLE {MONTH_PAIRS} RENAME unique_id_l TO eh_person_id").fetchall()
+    con.execute(f"ALTER TABLE {MONTH_PAIRS} RENAME unique_id_r TO unique_id").fetchall()
+    return {"pairs_scored": pairs_scored, "pairs_from_cache": 0}
 
 
 def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -198,8 +209,9 @@ def _decide_per_source(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.D
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DECISION_COLUMNS)
 
 
-def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.DataFrame:
-    """Add `conflict`: why the pair must not be matched automatically, or NULL.
+def _with_conflicts(con: duckdb.DuckDBPyConnection, pairs: str, flagged: bool) -> pd.DataFrame:
+    """The table `pairs` as a frame in a stable order, with (unless already `flagged`, as the Spark backend's)
+    `conflict`: why the pair must not be matched automatically, or NULL.
 
     A UPN or NINO on both records that differs: two people. Dates of birth both known, more than a year apart
     and neither a day/month swap nor the same birthday (a mistyped year); or forenames both known that share
@@ -215,12 +227,12 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame) -> pd.
     `full_name_no_dob`: a weak pair whose date of birth is missing, not different, and whose full name
     agrees, which match_month still puts to the analyst.
     """
-    con.register("_cf_scored", scored[["unique_id", "eh_person_id"]])
-    try:
-        flags = con.execute(conflicts_sql("_cf_scored")).df()
-    finally:
-        con.unregister("_cf_scored")
-    return scored.merge(flags, on=["unique_id", "eh_person_id"], how="left")
+    if flagged:
+        return con.execute(f"FROM {pairs} ORDER BY unique_id, eh_person_id").df()
+    return con.execute(f"""
+        SELECT p.*, f.* EXCLUDE (unique_id, eh_person_id) FROM {pairs} p
+        LEFT JOIN ({conflicts_sql(pairs)}) f ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id
+        ORDER BY p.unique_id, p.eh_person_id""").df()
 
 
 def conflicts_sql(pairs: str) -> str:

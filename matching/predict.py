@@ -14,8 +14,9 @@ from matching.udfs import register_udfs
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: str, model: dict[str, Any],
-                threshold_match_probability: float) -> tuple[pd.DataFrame, int]:
-    """Every blocked pair of (left, right) records scoring at least the threshold, and how many pairs were scored.
+                threshold_match_probability: float, into: str) -> int:
+    """Every blocked pair of (left, right) records scoring at least the threshold, into the TEMP table `into`
+    (replaced; the pairs stay in DuckDB: at county scale they are millions); returns how many pairs were scored.
 
     Columns: unique_id_l (from `left_table`), unique_id_r, match_weight, match_probability,
     mw_<comparison> (each comparison's match weight).
@@ -43,17 +44,18 @@ def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: st
         swapped = ", ".join(["unique_id_r AS unique_id_l", "unique_id_l AS unique_id_r", "match_weight",
                              "match_probability", *gammas])
         # Splink orders each pair by source_dataset; put the left table's record on the left whatever the names.
-        pairs = con.execute(f"""
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {into} AS
             WITH left_name AS (SELECT any_value(source_dataset) AS name FROM {left_table})
             SELECT {columns} FROM {predictions.physical_name}
             WHERE source_dataset_l = (FROM left_name)
             UNION ALL
             SELECT {swapped} FROM {predictions.physical_name}
             WHERE source_dataset_l <> (FROM left_name)
-        """).df()
+        """).fetchall()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
-    return pairs, pairs_scored
+    return int(pairs_scored)
 
 
 def tf_lookup(con: duckdb.DuckDBPyConnection, column: str, frequencies: dict[str, float], hashed: bool,

@@ -1,7 +1,8 @@
-"""Drop the scored pairs that cannot change a decision, before the per-pair work in pandas.
+"""Drop the scored pairs that cannot change a decision, in DuckDB, before the per-pair work in pandas.
 
 The score floor (match.SCORE_FLOOR) keeps every pair family evidence might lift: at county scale millions of
-pairs, nearly all of them strangers. A pair can change a decision only if
+pairs, nearly all of them strangers, so they stay in DuckDB and only the pairs kept come to pandas. A pair can
+change a decision only if
 - it clears the lowest clerical bar on its own (decide() drops every other pair), or
 - family evidence could lift it: its source household and Early Help family hold another scored pair, and one of
   the group's pairs clears the support floor (with_family_evidence needs two pairs and an anchor), or
@@ -13,29 +14,40 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from matching.decisions import Thresholds
+from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE
 from matching.train import THRESHOLDS_KEY
 
 
-def pairs_that_matter(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series, model: dict[str, Any],
-                      configured: Thresholds, reviewed_people: pd.Series) -> pd.DataFrame:
-    """`scored` (unique_id, eh_person_id, match_probability, ...) less the pairs that cannot change a decision.
+def pairs_that_matter(con: duckdb.DuckDBPyConnection, pairs: str, into: str, model: dict[str, Any],
+                      configured: Thresholds, reviewed_people: pd.Series) -> None:
+    """The TEMP table `into`: the table `pairs` (unique_id, eh_person_id, match_probability, ...) less the pairs
+    that cannot change a decision.
 
-    household_of: source person -> household_key; family_of: Early Help person -> family; reviewed_people: the
-    source people the analyst decided on.
+    A source person's household is SOURCE_PEOPLE.household_key, an Early Help person's family EH_PEOPLE.family_id
+    (a pair missing either is in no group); reviewed_people: the source people the analyst decided on.
 
     The clerical bar is the lowest of the configured one and every source's calibrated one; the support floor
     is the configured clerical bar (match_month passes it to with_family_evidence).
     """
     calibrated = (model.get(THRESHOLDS_KEY) or {}).values()
     clerical_bar = min([configured.clerical_lower, *(bars["clerical_lower"] for bars in calibrated)])
-    support_floor = configured.clerical_lower
-    household = scored["unique_id"].map(household_of)
-    family = scored["eh_person_id"].map(family_of)
-    group = scored["match_probability"].groupby([household, family], dropna=True)
-    liftable = (group.transform("count") >= 2) & (group.transform("max") >= support_floor)
-    keep = (scored["match_probability"] >= clerical_bar) | liftable.reindex(scored.index, fill_value=False)
-    keep |= scored["unique_id"].isin(reviewed_people)
-    return scored[keep.to_numpy()]
+    people = f"""LEFT JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
+                 LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id"""
+    # The groups come from the keys and probabilities alone (a window over the pairs' every column took half as
+    # long again at county scale); a missing household or family is in no group: NULL keys never join.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {into} AS
+        WITH liftable AS (
+            SELECT s.household_key, e.family_id FROM {pairs} p {people}
+            GROUP BY s.household_key, e.family_id
+            HAVING count(p.match_probability) >= 2 AND max(p.match_probability) >= $support_floor)
+        SELECT p.* FROM {pairs} p {people}
+        LEFT JOIN liftable l ON l.household_key = s.household_key AND l.family_id = e.family_id
+        WHERE p.match_probability >= $clerical_bar OR l.household_key IS NOT NULL
+           OR p.unique_id IN (SELECT unnest($reviewed::VARCHAR[]))
+    """, {"clerical_bar": clerical_bar, "support_floor": configured.clerical_lower,
+          "reviewed": [str(person) for person in reviewed_people]}).fetchall()

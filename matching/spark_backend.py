@@ -4,9 +4,9 @@ The warehouse writes the month's staging rows to Parquet in an owner-only work f
 after); Spark, in local mode, reads them and runs the same SQL (written once for DuckDB, rendered for Spark by
 sqlglot with the few fixes in `render`) and the same saved model through Splink's SparkAPI. The people and
 exact matches come back to the caller's DuckDB connection as the TEMP tables the DuckDB path leaves, and the
-scored pairs with their conflict flags as the same pandas frame: family evidence, decisions and households
-are small and shared by both backends. Spark scores every month cold: the score cache (matching/cache.py)
-lives in the warehouse and serves the DuckDB path only.
+scored pairs with their conflict flags as a pandas frame, which match_month puts in DuckDB: pruning, family
+evidence, decisions and households are shared by both backends. Spark scores every month cold: the score cache
+(matching/cache.py) lives in the warehouse and serves the DuckDB path only.
 """
 
 from __future__ import annotations
@@ -167,8 +167,9 @@ def run_statement(spark: SparkSession, statement: str, work_dir: Path) -> None:
 
 def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict[str, Any],
                          threshold: float) -> tuple[pd.DataFrame, dict[str, int]]:
-    """What matching.match._score_month_on_duckdb returns, computed in Spark; leaves the person views and exact
-    matches on `con` as TEMP tables, as the DuckDB path does."""
+    """The month's scored pairs (the columns of matching.match.MONTH_PAIRS) with their conflict flags, and the
+    counts of the work done, computed in Spark; leaves the person views and exact matches on `con` as TEMP tables,
+    as the DuckDB path does."""
     with _work_folder(con) as work_dir:
         spark = spark_session(work_dir)
         try:

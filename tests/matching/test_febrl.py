@@ -23,7 +23,8 @@ def test_febrl4_f1_at_least_0_996():
     creator = settings_creator(uk_postcodes=False, with_gender=False, with_id_numbers=False, households=False,
                                extra_blocking_rules=FEBRL_EXTRA_BLOCKING_RULES)
     model = estimate_model(con, left, right, creator, u_max_pairs=3e5, em_blocking_rules=FEBRL_EM_BLOCKING_RULES)
-    pairs, pairs_scored = score_pairs(con, left, right, model, 0.5)
+    pairs_scored = score_pairs(con, left, right, model, 0.5, into="febrl_pairs")
+    pairs = con.execute("FROM febrl_pairs").df()
     true = set(zip(truth["unique_id_l"], truth["unique_id_r"], strict=True))
     found = set(zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True))
     precision, recall = len(found & true) / len(found), len(found & true) / len(true)
