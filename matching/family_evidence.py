@@ -72,10 +72,9 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     if pairs.empty:
         return scored
     twice = _one_member_two_people(pairs[pairs["unique_id"].isin(listed_once)])
-    if twice:
-        scored.loc[scored.index[scored.set_index(["unique_id", "eh_person_id"]).index.get_indexer(list(twice))],
-                   "conflict"] = SAME_NAME_IN_HOUSEHOLD
-        pairs = pairs[[pair not in twice for pair in zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)]]
+    if len(twice):
+        scored.loc[_pair_index(scored).isin(twice), "conflict"] = SAME_NAME_IN_HOUSEHOLD
+        pairs = pairs[~_pair_index(pairs).isin(twice)]
     paired = _one_to_one(pairs)
     claimed = _claimed_by_a_co_member(pairs, paired)
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
@@ -93,8 +92,7 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     lifted["reason"] = _reasons(lifted)
     lifted["ambiguous"] = _ambiguous(lifted, pairs, claimed) | _namesake_unresolved(lifted, paired, namesakes)
 
-    index = scored.set_index(["unique_id", "eh_person_id"]).index
-    position = index.get_indexer(pd.MultiIndex.from_frame(lifted[["unique_id", "eh_person_id"]]))
+    position = _pair_index(scored).get_indexer(_pair_index(lifted))
     scored.loc[scored.index[position], "match_weight"] = lifted["new_weight"].to_numpy()
     scored.loc[scored.index[position], "match_probability"] = 1 / (1 + np.exp2(-lifted["new_weight"].to_numpy()))
     scored.loc[scored.index[position], "reason"] = lifted["reason"].to_numpy()
@@ -103,9 +101,14 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     if "caution" in scored:
         scored.loc[scored.index[position], "caution"] = None
     scored.loc[scored.index[position[lifted["ambiguous"].to_numpy()]], "conflict"] = SAME_NAME_IN_FAMILY
-    if claimed:
-        scored.loc[scored.index[index.get_indexer(list(claimed))], "conflict"] = CLAIMED
+    if len(claimed):
+        scored.loc[_pair_index(scored).isin(claimed), "conflict"] = CLAIMED
     return scored
+
+
+def _pair_index(frame: pd.DataFrame, left: str = "unique_id", right: str = "eh_person_id") -> pd.MultiIndex:
+    """The frame's (left, right) keys, to test membership of a million pairs at once rather than one by one."""
+    return pd.MultiIndex.from_frame(frame[[left, right]])
 
 
 def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: pd.DataFrame | None) -> pd.Series:
@@ -113,16 +116,14 @@ def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: 
     co-member of the household is identified as by date of birth."""
     if namesakes is None or namesakes.empty or "mw_dob" not in lifted:
         return pd.Series(False, index=lifted.index)
-    identified = set(zip(paired.loc[paired["mw_dob"] > 0, "household"],
-                         paired.loc[paired["mw_dob"] > 0, "eh_person_id"], strict=True))
+    identified = _pair_index(paired[paired["mw_dob"] > 0], "household", "eh_person_id")
     no_dob = lifted[lifted["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
     open_namesakes = no_dob.reset_index(names="row").merge(namesakes, on="eh_person_id")
-    unresolved = [key not in identified
-                  for key in zip(open_namesakes["household"], open_namesakes["namesake"], strict=True)]
-    return pd.Series(lifted.index.isin(open_namesakes.loc[unresolved, "row"].tolist()), index=lifted.index)
+    unresolved = ~_pair_index(open_namesakes, "household", "namesake").isin(identified)
+    return pd.Series(lifted.index.isin(open_namesakes.loc[unresolved, "row"]), index=lifted.index)
 
 
-def _one_member_two_people(pairs: pd.DataFrame) -> set[tuple[str, str]]:
+def _one_member_two_people(pairs: pd.DataFrame) -> pd.MultiIndex:
     """(source person, member) pairs where two people of one household fit one member within the margin (two
     children of one name on a tenancy, one of them not on the register), neither with a date of birth to compare:
     a household lists distinct people, so one of them is not this member, and nothing says which. (With dates
@@ -133,8 +134,7 @@ def _one_member_two_people(pairs: pd.DataFrame) -> set[tuple[str, str]]:
     top = fit.groupby(["household", "eh_person_id"])["fit"].transform("max")
     close = fit[fit["fit"] > top - TIE_BREAK_MARGIN]
     people = close.groupby(["household", "eh_person_id"])["unique_id"].transform("nunique")
-    close = close[people >= 2]
-    return set(zip(close["unique_id"], close["eh_person_id"], strict=True))
+    return _pair_index(close[people >= 2])
 
 
 def _person_fit(pairs: pd.DataFrame) -> pd.Series:
@@ -143,7 +143,7 @@ def _person_fit(pairs: pd.DataFrame) -> pd.Series:
     return pairs["match_weight"] - (pairs["mw_location"].fillna(0) if "mw_location" in pairs else 0)
 
 
-def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> set[tuple[str, str]]:
+def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> pd.MultiIndex:
     """(source person, member) pairs whose member is paired with a co-member of the household who fits it
     at least TIE_BREAK_MARGIN bits better."""
     owner = paired.assign(owner_fit=_person_fit(paired))[["household", "eh_person_id", "unique_id", "owner_fit"]]
@@ -151,10 +151,10 @@ def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> set[tu
                                                         on=["household", "eh_person_id"])
     rivals = rivals[(rivals["owner"] != rivals["unique_id"])
                     & (rivals["owner_fit"] >= rivals["fit"] + TIE_BREAK_MARGIN)]
-    return set(zip(rivals["unique_id"], rivals["eh_person_id"], strict=True))
+    return _pair_index(rivals)
 
 
-def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: set[tuple[str, str]]) -> pd.Series:
+def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: pd.MultiIndex) -> pd.Series:
     """True where nothing but the address tells the lifted pair from another: another member of the family, not
     claimed by a co-member, fits the person within the margin, or another person of the household fits the
     member within it (two children of one name on the tenancy)."""
@@ -164,27 +164,41 @@ def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: set[tuple[str
     other_member = pairs.merge(mine, on=["unique_id", "family"], suffixes=("", "_lifted"))
     other_member = other_member[(other_member["eh_person_id"] != other_member["eh_person_id_lifted"])
                                 & (other_member["fit"] > other_member["fit_lifted"] - TIE_BREAK_MARGIN)]
-    unclaimed = [pair not in claimed
-                 for pair in zip(other_member["unique_id"], other_member["eh_person_id"], strict=True)]
+    unclaimed = ~_pair_index(other_member).isin(claimed)
     other_person = pairs.merge(mine, on=["household", "eh_person_id"], suffixes=("", "_lifted"))
     other_person = other_person[(other_person["unique_id"] != other_person["unique_id_lifted"])
                                 & (other_person["fit"] > other_person["fit_lifted"] - TIE_BREAK_MARGIN)]
-    rows = set(other_member.loc[unclaimed, "row"]) | set(other_person["row"])
-    return pd.Series(lifted.index.isin(list(rows)), index=lifted.index)
+    rows = np.concatenate([other_member.loc[unclaimed, "row"].to_numpy(), other_person["row"].to_numpy()])
+    return pd.Series(lifted.index.isin(rows), index=lifted.index)
 
 
 def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Within each (household, family): each source person and each member at most once, best weight first."""
+    """Within each (household, family): each source person and each member at most once, best weight first.
+
+    Taking pairs greedily in a strict order equals taking, round by round, every open pair that comes first for
+    both its person and its member (nothing earlier can take either), then closing the pairs that share a person
+    or member with one taken. Each round takes at least the first open pair; in practice a few rounds do it all.
+    """
     ordered = pairs.sort_values(["household", "family", "match_weight", "unique_id", "eh_person_id"],
                                 ascending=[True, True, False, True, True], kind="stable")
-    keep, used = [], set()
-    for row, household, family, person, member in zip(ordered.index, ordered["household"], ordered["family"],
-                                                     ordered["unique_id"], ordered["eh_person_id"], strict=True):
-        if (household, family, "s", person) in used or (household, family, "e", member) in used:
-            continue
-        used |= {(household, family, "s", person), (household, family, "e", member)}
-        keep.append(row)
-    return ordered.loc[keep].copy()
+    person = ordered.groupby(["household", "family", "unique_id"], sort=False, dropna=False).ngroup().to_numpy()
+    member = ordered.groupby(["household", "family", "eh_person_id"], sort=False, dropna=False).ngroup().to_numpy()
+    person_taken, member_taken = np.zeros(len(ordered), bool), np.zeros(len(ordered), bool)
+    keep = np.zeros(len(ordered), bool)
+    open_rows = np.arange(len(ordered))
+    while len(open_rows):
+        # open rows stay in order, so a person's (a member's) first open row is its best open pair
+        taken = open_rows[_first_of_each(person[open_rows]) & _first_of_each(member[open_rows])]
+        keep[taken] = True
+        person_taken[person[taken]] = True
+        member_taken[member[taken]] = True
+        open_rows = open_rows[~person_taken[person[open_rows]] & ~member_taken[member[open_rows]]]
+    return ordered[keep].copy()
+
+
+def _first_of_each(codes: np.ndarray) -> np.ndarray:
+    """True at the first occurrence of each code."""
+    return ~pd.Series(codes).duplicated().to_numpy()
 
 
 def _reasons(lifted: pd.DataFrame) -> list[str]:
