@@ -65,16 +65,27 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     where two people fitting one member cannot both be that member.
     """
     scored = scored.assign(reason="")
+    # every frame below is cut from `scored`, so a pair's row label finds it again (by position: labels may repeat)
+    labels, scored.index = scored.index, pd.RangeIndex(len(scored))
+    _add_family_evidence(scored, household_of, family_of, family_size, model_prior, support_floor, namesakes,
+                         listed_once)
+    scored.index = labels
+    return scored
+
+
+def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series,
+                         family_size: pd.Series, model_prior: float, support_floor: float,
+                         namesakes: pd.DataFrame | None, listed_once: frozenset[str]) -> None:
+    """with_family_evidence, in place."""
     pairs = scored[scored["conflict"].isna()].assign(
         household=lambda frame: frame["unique_id"].map(household_of),
         family=lambda frame: frame["eh_person_id"].map(family_of))
     pairs = pairs.dropna(subset=["household", "family"])
     if pairs.empty:
-        return scored
+        return
     twice = _one_member_two_people(pairs[pairs["unique_id"].isin(listed_once)])
-    if len(twice):
-        scored.loc[_pair_index(scored).isin(twice), "conflict"] = SAME_NAME_IN_HOUSEHOLD
-        pairs = pairs[~_pair_index(pairs).isin(twice)]
+    scored.loc[twice, "conflict"] = SAME_NAME_IN_HOUSEHOLD
+    pairs = pairs.drop(twice)
     paired = _one_to_one(pairs)
     claimed = _claimed_by_a_co_member(pairs, paired)
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
@@ -83,7 +94,7 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     forename_agrees = paired["mw_forename"].fillna(0) > 0 if "mw_forename" in paired else True
     lifted = paired[(paired["co_support"] >= 1) & group["anchor"].transform("any") & forename_agrees].copy()
     if lifted.empty:
-        return scored
+        return
 
     size = lifted["family"].map(family_size).clip(lower=2).astype(float)
     family_prior = np.log2(1 / (size - 1))        # one of the family's members: odds 1 to (size - 1)
@@ -92,23 +103,16 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     lifted["reason"] = _reasons(lifted)
     lifted["ambiguous"] = _ambiguous(lifted, pairs, claimed) | _namesake_unresolved(lifted, paired, namesakes)
 
-    position = _pair_index(scored).get_indexer(_pair_index(lifted))
-    scored.loc[scored.index[position], "match_weight"] = lifted["new_weight"].to_numpy()
-    scored.loc[scored.index[position], "match_probability"] = 1 / (1 + np.exp2(-lifted["new_weight"].to_numpy()))
-    scored.loc[scored.index[position], "reason"] = lifted["reason"].to_numpy()
+    rows = lifted.index
+    scored.loc[rows, "match_weight"] = lifted["new_weight"].to_numpy()
+    scored.loc[rows, "match_probability"] = 1 / (1 + np.exp2(-lifted["new_weight"].to_numpy()))
+    scored.loc[rows, "reason"] = lifted["reason"].to_numpy()
     # supported by the family, a pair is more than names alone, and a namesake elsewhere no longer explains it
-    scored.loc[scored.index[position], "weak"] = False
+    scored.loc[rows, "weak"] = False
     if "caution" in scored:
-        scored.loc[scored.index[position], "caution"] = None
-    scored.loc[scored.index[position[lifted["ambiguous"].to_numpy()]], "conflict"] = SAME_NAME_IN_FAMILY
-    if len(claimed):
-        scored.loc[_pair_index(scored).isin(claimed), "conflict"] = CLAIMED
-    return scored
-
-
-def _pair_index(frame: pd.DataFrame, left: str = "unique_id", right: str = "eh_person_id") -> pd.MultiIndex:
-    """The frame's (left, right) keys, to test membership of a million pairs at once rather than one by one."""
-    return pd.MultiIndex.from_frame(frame[[left, right]])
+        scored.loc[rows, "caution"] = None
+    scored.loc[rows[lifted["ambiguous"].to_numpy()], "conflict"] = SAME_NAME_IN_FAMILY
+    scored.loc[claimed, "conflict"] = CLAIMED
 
 
 def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: pd.DataFrame | None) -> pd.Series:
@@ -116,15 +120,17 @@ def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: 
     co-member of the household is identified as by date of birth."""
     if namesakes is None or namesakes.empty or "mw_dob" not in lifted:
         return pd.Series(False, index=lifted.index)
-    identified = _pair_index(paired[paired["mw_dob"] > 0], "household", "eh_person_id")
+    identified = paired.loc[paired["mw_dob"] > 0, ["household", "eh_person_id"]].drop_duplicates()
     no_dob = lifted[lifted["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
-    open_namesakes = no_dob.reset_index(names="row").merge(namesakes, on="eh_person_id")
-    unresolved = ~_pair_index(open_namesakes, "household", "namesake").isin(identified)
+    open_namesakes = no_dob[["household", "eh_person_id"]].reset_index(names="row").merge(namesakes, on="eh_person_id")
+    open_namesakes = open_namesakes.merge(identified.rename(columns={"eh_person_id": "namesake"}), how="left",
+                                          on=["household", "namesake"], indicator="identified")
+    unresolved = open_namesakes["identified"] == "left_only"
     return pd.Series(lifted.index.isin(open_namesakes.loc[unresolved, "row"]), index=lifted.index)
 
 
-def _one_member_two_people(pairs: pd.DataFrame) -> pd.MultiIndex:
-    """(source person, member) pairs where two people of one household fit one member within the margin (two
+def _one_member_two_people(pairs: pd.DataFrame) -> pd.Index:
+    """The pairs (their rows) where two people of one household fit one member within the margin (two
     children of one name on a tenancy, one of them not on the register), neither with a date of birth to compare:
     a household lists distinct people, so one of them is not this member, and nothing says which. (With dates
     of birth that agree, two such records are more often one person written twice.)"""
@@ -134,7 +140,7 @@ def _one_member_two_people(pairs: pd.DataFrame) -> pd.MultiIndex:
     top = fit.groupby(["household", "eh_person_id"])["fit"].transform("max")
     close = fit[fit["fit"] > top - TIE_BREAK_MARGIN]
     people = close.groupby(["household", "eh_person_id"])["unique_id"].transform("nunique")
-    return _pair_index(close[people >= 2])
+    return close.index[people >= 2]
 
 
 def _person_fit(pairs: pd.DataFrame) -> pd.Series:
@@ -143,28 +149,30 @@ def _person_fit(pairs: pd.DataFrame) -> pd.Series:
     return pairs["match_weight"] - (pairs["mw_location"].fillna(0) if "mw_location" in pairs else 0)
 
 
-def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> pd.MultiIndex:
-    """(source person, member) pairs whose member is paired with a co-member of the household who fits it
+def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> pd.Index:
+    """The pairs (their rows) whose member is paired with a co-member of the household who fits it
     at least TIE_BREAK_MARGIN bits better."""
     owner = paired.assign(owner_fit=_person_fit(paired))[["household", "eh_person_id", "unique_id", "owner_fit"]]
-    rivals = pairs.assign(fit=_person_fit(pairs)).merge(owner.rename(columns={"unique_id": "owner"}),
-                                                        on=["household", "eh_person_id"])
+    rivals = pairs.assign(fit=_person_fit(pairs))[["unique_id", "household", "eh_person_id", "fit"]]
+    rivals = rivals.reset_index(names="row").merge(owner.rename(columns={"unique_id": "owner"}),
+                                                   on=["household", "eh_person_id"])
     rivals = rivals[(rivals["owner"] != rivals["unique_id"])
                     & (rivals["owner_fit"] >= rivals["fit"] + TIE_BREAK_MARGIN)]
-    return _pair_index(rivals)
+    return pd.Index(rivals["row"].unique())
 
 
-def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: pd.MultiIndex) -> pd.Series:
+def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: pd.Index) -> pd.Series:
     """True where nothing but the address tells the lifted pair from another: another member of the family, not
     claimed by a co-member, fits the person within the margin, or another person of the household fits the
     member within it (two children of one name on the tenancy)."""
     pairs = pairs.assign(fit=_person_fit(pairs))[["unique_id", "household", "family", "eh_person_id", "fit"]]
+    pairs = pairs.reset_index(names="pair")
     mine = lifted.assign(fit=_person_fit(lifted))[["unique_id", "household", "family", "eh_person_id", "fit"]]
     mine = mine.reset_index(names="row")
     other_member = pairs.merge(mine, on=["unique_id", "family"], suffixes=("", "_lifted"))
     other_member = other_member[(other_member["eh_person_id"] != other_member["eh_person_id_lifted"])
                                 & (other_member["fit"] > other_member["fit_lifted"] - TIE_BREAK_MARGIN)]
-    unclaimed = ~_pair_index(other_member).isin(claimed)
+    unclaimed = ~other_member["pair"].isin(claimed)
     other_person = pairs.merge(mine, on=["household", "eh_person_id"], suffixes=("", "_lifted"))
     other_person = other_person[(other_person["unique_id"] != other_person["unique_id_lifted"])
                                 & (other_person["fit"] > other_person["fit_lifted"] - TIE_BREAK_MARGIN)]
@@ -173,19 +181,24 @@ def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: pd.MultiIndex
 
 
 def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Within each (household, family): each source person and each member at most once, best weight first.
+    """Within each (household, family): each source person and each member at most once, best weight first
+    (ties by source person, then member).
 
     Taking pairs greedily in a strict order equals taking, round by round, every open pair that comes first for
     both its person and its member (nothing earlier can take either), then closing the pairs that share a person
     or member with one taken. Each round takes at least the first open pair; in practice a few rounds do it all.
     """
-    ordered = pairs.sort_values(["household", "family", "match_weight", "unique_id", "eh_person_id"],
-                                ascending=[True, True, False, True, True], kind="stable")
-    person = ordered.groupby(["household", "family", "unique_id"], sort=False, dropna=False).ngroup().to_numpy()
-    member = ordered.groupby(["household", "family", "eh_person_id"], sort=False, dropna=False).ngroup().to_numpy()
-    person_taken, member_taken = np.zeros(len(ordered), bool), np.zeros(len(ordered), bool)
-    keep = np.zeros(len(ordered), bool)
-    open_rows = np.arange(len(ordered))
+    group = pairs.groupby(["household", "family"], dropna=False).ngroup().to_numpy()
+    weight = pairs["match_weight"].to_numpy()
+    # strings are slow to sort: they are ranked only where they break a tie in weight
+    tied = pd.DataFrame({"group": group, "weight": weight}).duplicated(keep=False).to_numpy()
+    order = np.lexsort((_rank_where(pairs["eh_person_id"], tied), _rank_where(pairs["unique_id"], tied), -weight,
+                        group))
+    person = _code_in_group(group, pairs["unique_id"])[order]
+    member = _code_in_group(group, pairs["eh_person_id"])[order]
+    person_taken, member_taken = np.zeros(len(pairs), bool), np.zeros(len(pairs), bool)
+    keep = np.zeros(len(pairs), bool)
+    open_rows = np.arange(len(pairs))
     while len(open_rows):
         # open rows stay in order, so a person's (a member's) first open row is its best open pair
         taken = open_rows[_first_of_each(person[open_rows]) & _first_of_each(member[open_rows])]
@@ -193,7 +206,20 @@ def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
         person_taken[person[taken]] = True
         member_taken[member[taken]] = True
         open_rows = open_rows[~person_taken[person[open_rows]] & ~member_taken[member[open_rows]]]
-    return ordered[keep].copy()
+    return pairs.iloc[order[keep]].copy()
+
+
+def _rank_where(values: pd.Series, where: np.ndarray) -> np.ndarray:
+    """Each value's rank in sorted order among the values at `where`; 0 elsewhere."""
+    rank = np.zeros(len(values), np.int64)
+    rank[where] = pd.factorize(values.to_numpy()[where], sort=True)[0]
+    return rank
+
+
+def _code_in_group(group: np.ndarray, values: pd.Series) -> np.ndarray:
+    """0, 1, 2...: one code per (group, value)."""
+    value_code, uniques = pd.factorize(values)
+    return pd.factorize(group.astype(np.int64) * (len(uniques) + 1) + value_code)[0]
 
 
 def _first_of_each(codes: np.ndarray) -> np.ndarray:
