@@ -134,7 +134,7 @@ def _one_member_two_people(pairs: pd.DataFrame) -> pd.Index:
     children of one name on a tenancy, one of them not on the register), neither with a date of birth to compare:
     a household lists distinct people, so one of them is not this member, and nothing says which. (With dates
     of birth that agree, two such records are more often one person written twice.)"""
-    fit = pairs.assign(fit=_person_fit(pairs))
+    fit = _with_fit(pairs, ["unique_id", "household", "eh_person_id", *(["mw_dob"] if "mw_dob" in pairs else [])])
     if "mw_dob" in fit:
         fit = fit[fit["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
     top = fit.groupby(["household", "eh_person_id"])["fit"].transform("max")
@@ -149,11 +149,16 @@ def _person_fit(pairs: pd.DataFrame) -> pd.Series:
     return pairs["match_weight"] - (pairs["mw_location"].fillna(0) if "mw_location" in pairs else 0)
 
 
+def _with_fit(pairs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`columns` of the pairs and their fit (copying only those columns of a million pairs)."""
+    return pairs[columns].assign(fit=_person_fit(pairs))
+
+
 def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> pd.Index:
     """The pairs (their rows) whose member is paired with a co-member of the household who fits it
     at least TIE_BREAK_MARGIN bits better."""
-    owner = paired.assign(owner_fit=_person_fit(paired))[["household", "eh_person_id", "unique_id", "owner_fit"]]
-    rivals = pairs.assign(fit=_person_fit(pairs))[["unique_id", "household", "eh_person_id", "fit"]]
+    owner = _with_fit(paired, ["household", "eh_person_id", "unique_id"]).rename(columns={"fit": "owner_fit"})
+    rivals = _with_fit(pairs, ["unique_id", "household", "eh_person_id"])
     rivals = rivals.reset_index(names="row").merge(owner.rename(columns={"unique_id": "owner"}),
                                                    on=["household", "eh_person_id"])
     rivals = rivals[(rivals["owner"] != rivals["unique_id"])
@@ -165,10 +170,8 @@ def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: pd.Index) -> 
     """True where nothing but the address tells the lifted pair from another: another member of the family, not
     claimed by a co-member, fits the person within the margin, or another person of the household fits the
     member within it (two children of one name on the tenancy)."""
-    pairs = pairs.assign(fit=_person_fit(pairs))[["unique_id", "household", "family", "eh_person_id", "fit"]]
-    pairs = pairs.reset_index(names="pair")
-    mine = lifted.assign(fit=_person_fit(lifted))[["unique_id", "household", "family", "eh_person_id", "fit"]]
-    mine = mine.reset_index(names="row")
+    pairs = _with_fit(pairs, ["unique_id", "household", "family", "eh_person_id"]).reset_index(names="pair")
+    mine = _with_fit(lifted, ["unique_id", "household", "family", "eh_person_id"]).reset_index(names="row")
     other_member = pairs.merge(mine, on=["unique_id", "family"], suffixes=("", "_lifted"))
     other_member = other_member[(other_member["eh_person_id"] != other_member["eh_person_id_lifted"])
                                 & (other_member["fit"] > other_member["fit_lifted"] - TIE_BREAK_MARGIN)]
