@@ -48,7 +48,11 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
     accepted = reviewed[reviewed["decision"] == "accept"].drop_duplicates("unique_id", keep="last")
 
     def without_rejected(pairs: pd.DataFrame) -> pd.DataFrame:
-        return pairs[~_pair_index(pairs).isin(rejected_pairs)]
+        # few people have a rejected pair: only their pairs are looked up
+        suspect = pairs["unique_id"].isin(rejected_pairs.get_level_values("unique_id")).to_numpy()
+        keep = np.ones(len(pairs), dtype=bool)
+        keep[suspect] = ~_pair_index(pairs[suspect]).isin(rejected_pairs)
+        return pairs[keep]
 
     accepted = without_rejected(accepted)
 
@@ -94,13 +98,14 @@ def _best_candidates(candidates: pd.DataFrame, thresholds: Thresholds) -> pd.Dat
     """
     if candidates.empty:
         return pd.DataFrame(columns=DECISION_COLUMNS)
-    best_weight = candidates.groupby("unique_id")["match_weight"].transform("max")
+    best_weight = candidates.groupby("unique_id", sort=False)["match_weight"].transform("max")
     is_best = candidates["match_weight"] >= best_weight - _TIE
     strong = (candidates["match_probability"] >= thresholds.auto_match) & candidates["conflict"].isna()
-    in_best_family = is_best.groupby([candidates["unique_id"], candidates["family"]], dropna=False).transform("any")
+    in_best_family = is_best.groupby([candidates["unique_id"], candidates["family"]], sort=False,
+                                     dropna=False).transform("any")
     contenders = candidates[is_best | (strong & in_best_family)].copy()
     contenders["best"] = is_best[contenders.index]
-    count = contenders.groupby("unique_id")["eh_person_id"].transform("count")
+    count = contenders.groupby("unique_id", sort=False)["eh_person_id"].transform("count")
     tie_break = [column for column in contenders.columns if column.startswith("mw_")]
 
     contested = contenders[count > 1]
