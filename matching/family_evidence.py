@@ -239,10 +239,11 @@ def _reasons(lifted: pd.DataFrame) -> list[str]:
     # a field every co-member agrees on: the group's agreeing members, less this one, are all the others
     agreed = ((in_group - agrees).to_numpy() == lifted[["co_support"]].to_numpy())
     names = [_FIELD_NAMES[column.removeprefix("mw_")] for column in weights]
-    reasons = []
-    for row, count in enumerate(lifted["co_support"].astype(int).tolist()):
-        fields = [name for name, agree in zip(names, agreed[row], strict=True) if agree]
-        members = "co-member" if count == 1 else "co-members"
-        reasons.append(f"family evidence: {count} {members} of this household match members of this family"
-                       + (f" ({', '.join(fields)})" if fields else ""))
-    return reasons
+    # the fields agreed on fall into a few patterns: each one's list is written once, not once a pair
+    pattern = pd.Series(agreed.astype(np.int64) @ (1 << np.arange(len(names), dtype=np.int64)))
+    listed = {code: ", ".join(name for bit, name in enumerate(names) if code >> bit & 1) for code in pattern.unique()}
+    count = lifted["co_support"].astype(int).to_numpy()
+    members = np.where(count == 1, "co-member", "co-members")
+    return ("family evidence: " + pd.Series(count).astype(str) + " " + members
+            + " of this household match members of this family"
+            + pattern.map({code: f" ({fields})" if fields else "" for code, fields in listed.items()})).tolist()
