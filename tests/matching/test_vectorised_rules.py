@@ -6,6 +6,8 @@ checked against the loop versions kept in loop_reference.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,7 +53,7 @@ def towns(draw: st.DrawFn, weights: list[float] = WEIGHTS) -> dict:
             "listed_once": frozenset(person for person in PEOPLE if draw(st.booleans()))}
 
 
-def _evidence(module, town: dict) -> pd.DataFrame:  # noqa: ANN001 (either module)
+def _evidence(module: ModuleType, town: dict) -> pd.DataFrame:
     return module.with_family_evidence(town["scored"], town["household_of"], town["family_of"], town["family_size"],
                                        1e-4, 0.5, town["namesakes"], town["listed_once"])
 
@@ -107,11 +109,15 @@ def test_decide_as_the_loops_decided(town, data):
     pd.testing.assert_frame_equal(decisions.decide(*arguments), loop_reference.decide(*arguments))
 
 
-def test_a_long_chain_of_near_ties_is_paired_as_the_greedy_loop_does():
-    # each person fits the next member a shade better than its own: one pair per round, the worst case
+def test_a_chain_of_pairs_each_outscored_by_the_next_is_paired_as_the_greedy_loop_does():
+    # s(k) fits e(k-1) a shade better than e(k), which e(k) fits better than s(k+1): the pairs can only be taken
+    # one a round, from the top of the chain (the most rounds the pairing can take)
     size = 200
-    pairs = pd.DataFrame({"unique_id": [f"s{n:03}" for n in range(size) for _ in (0, 1)],
-                          "eh_person_id": [f"e{n + step:03}" for n in range(size) for step in (0, 1)],
-                          "match_weight": [weight for n in range(size) for weight in (10.0 - n / 100, 10.0 - n / 99)],
+    pairs = pd.DataFrame({"unique_id": [f"s{k + step:03}" for k in range(size) for step in (0, 1)],
+                          "eh_person_id": [f"e{k:03}" for k in range(size) for _ in (0, 1)],
+                          "match_weight": [1000.0 - 2 * k - step for k in range(size) for step in (0, 1)],
                           "household": "h1", "family": "F1"})
-    pd.testing.assert_frame_equal(family_evidence._one_to_one(pairs), loop_reference._one_to_one(pairs))
+    paired = family_evidence._one_to_one(pairs)
+    assert list(zip(paired["unique_id"], paired["eh_person_id"], strict=True)) == [
+        (f"s{k:03}", f"e{k:03}") for k in range(size)]
+    pd.testing.assert_frame_equal(paired, loop_reference._one_to_one(pairs))
