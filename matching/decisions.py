@@ -44,11 +44,14 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
     reviewed = reviewed[reviewed["eh_person_id"].isin(family_of.index)]
     rejected = set(zip(reviewed.loc[reviewed["decision"] == "reject", "unique_id"],
                        reviewed.loc[reviewed["decision"] == "reject", "eh_person_id"], strict=True))
+    rejected_pairs = _pair_index(reviewed[reviewed["decision"] == "reject"])
     accepted = reviewed[reviewed["decision"] == "accept"].drop_duplicates("unique_id", keep="last")
 
     def without_rejected(pairs: pd.DataFrame) -> pd.DataFrame:
-        pair_ids = zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)
-        keep = np.fromiter((pair not in rejected for pair in pair_ids), dtype=bool, count=len(pairs))
+        # few people have a rejected pair: only their pairs are looked up
+        suspect = pairs["unique_id"].isin(rejected_pairs.get_level_values("unique_id")).to_numpy()
+        keep = np.ones(len(pairs), dtype=bool)
+        keep[suspect] = ~_pair_index(pairs[suspect]).isin(rejected_pairs)
         return pairs[keep]
 
     accepted = without_rejected(accepted)
@@ -95,59 +98,71 @@ def _best_candidates(candidates: pd.DataFrame, thresholds: Thresholds) -> pd.Dat
     """
     if candidates.empty:
         return pd.DataFrame(columns=DECISION_COLUMNS)
-    best_weight = candidates.groupby("unique_id")["match_weight"].transform("max")
+    best_weight = candidates.groupby("unique_id", sort=False)["match_weight"].transform("max")
     is_best = candidates["match_weight"] >= best_weight - _TIE
     strong = (candidates["match_probability"] >= thresholds.auto_match) & candidates["conflict"].isna()
-    best_families = set(zip(candidates.loc[is_best, "unique_id"], candidates.loc[is_best, "family"], strict=True))
-    in_best_family = pd.Series([key in best_families for key in zip(candidates["unique_id"], candidates["family"],
-                                                                     strict=True)], index=candidates.index, dtype=bool)
+    in_best_family = is_best.groupby([candidates["unique_id"], candidates["family"]], sort=False,
+                                     dropna=False).transform("any")
     contenders = candidates[is_best | (strong & in_best_family)].copy()
     contenders["best"] = is_best[contenders.index]
-    count = contenders.groupby("unique_id")["eh_person_id"].transform("count")
+    count = contenders.groupby("unique_id", sort=False)["eh_person_id"].transform("count")
     tie_break = [column for column in contenders.columns if column.startswith("mw_")]
 
-    chosen, notes = [contenders[count == 1]], {}
-    for _, group in contenders[count > 1].groupby("unique_id", sort=False):
-        winner, comparison = _break_tie(group, tie_break)
-        if winner is not None:
-            chosen.append(group.loc[[winner]])
-            notes[winner] = f"chosen over a relative who scores alike: the {comparison} differs"
-            continue
-        tied = group[group["best"]]
-        if len(tied) > 1 and tied["match_probability"].max() < TIED_NOT_REVIEWED_BELOW:
-            continue   # namesakes, neither of them likely
-        chosen.append(tied)
-        note = ("scores the same as another Early Help person" if len(tied) > 1
-                else "another member of the same family scores above the bar")
-        notes |= dict.fromkeys(tied.index, note)
-    best = pd.concat(chosen)
-    undecided = best.index.isin([index for index, note in notes.items() if not note.startswith("chosen")])
+    contested = contenders[count > 1]
+    person = contested.groupby("unique_id", sort=False).ngroup()   # in order of first appearance
+    won_by = _tie_won_by(contested, person, tie_break)
+    has_winner = (won_by != "").groupby(person).transform("any")
+    tied = contested["best"] & ~has_winner
+    tied_count = tied.groupby(person).transform("sum")
+    tied_best = contested["match_probability"].where(tied).groupby(person).transform("max")
+    namesakes = (tied_count > 1) & (tied_best < TIED_NOT_REVIEWED_BELOW)   # namesakes, none of them likely
+    note = pd.Series(np.where(tied_count > 1, "scores the same as another Early Help person",
+                              "another member of the same family scores above the bar"), index=contested.index)
+    note = note.where(tied, "chosen over a relative who scores alike: the " + won_by + " differs")
+    kept = (won_by != "") | (tied & ~namesakes)
+    # as one at a time: the uncontested first, then each contested person's rows in turn
+    order = np.argsort(person[kept].to_numpy(), kind="stable")
+    best = pd.concat([contenders[count == 1], contested[kept].iloc[order]])
+    tie_note = pd.concat([pd.Series("", index=contenders.index[count == 1], dtype=object), note[kept].iloc[order]])
+
+    chosen = tie_note.str.startswith("chosen").to_numpy(dtype=bool)
+    undecided = (tie_note != "").to_numpy() & ~chosen
     conflict = best["conflict"].notna()
     auto = ~undecided & ~conflict & (best["match_probability"] >= thresholds.auto_match)
     best["decision"] = np.where(auto, "auto_match", "clerical_review")
     best["method"] = "probabilistic"
-    tie_note = pd.Series(notes, dtype=object).reindex(best.index).fillna("")
     best["note"] = np.where(undecided, tie_note, np.where(conflict, best["conflict"].fillna(""), ""))
-    best["reason"] = [("; ".join(part for part in (reason, note) if part) if note.startswith("chosen") else reason)
-                      for reason, note in zip(best["reason"], tie_note, strict=True)]
+    reason = best["reason"].to_numpy(dtype=object, copy=True)
+    reason[chosen] = [f"{why}; {note}" if why else note for why, note in zip(reason[chosen], tie_note[chosen],
+                                                                             strict=True)]
+    best["reason"] = reason.tolist()
     return best.drop(columns=["conflict", "family", "best", *tie_break])
 
 
-def _break_tie(group: pd.DataFrame, comparisons: list[str]) -> tuple[int | None, str]:
-    """(the row that the first differing comparison prefers, that comparison's name), or (None, "")."""
-    rows = group
+def _tie_won_by(contested: pd.DataFrame, person: pd.Series, comparisons: list[str]) -> pd.Series:
+    """Per row, the comparison that makes it its person's one contender, or "".
+
+    The comparisons are walked in order for every person at once: those tied at the top of one go on to the
+    next; the first with one row at the top decides, if it agrees for that row and by TIE_BREAK_MARGIN.
+    """
+    won_by = pd.Series("", index=contested.index, dtype=object)
+    in_running = pd.Series(True, index=contested.index)
+    dob_agrees = contested["mw_dob"].fillna(0.0) > 0 if "mw_dob" in contested else True
     for column in comparisons:
-        weights = rows[column].fillna(0.0)
-        top = rows[weights >= weights.max() - _TIE]
-        if len(top) == 1:
-            runner_up = weights.drop(top.index).max()
-            dob_agrees = "mw_dob" not in top or bool(top["mw_dob"].fillna(0.0).iloc[0] > 0)
-            decisive = weights.max() > 0 and weights.max() - runner_up >= TIE_BREAK_MARGIN and dob_agrees
-            if not decisive:
-                return None, ""
-            return top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")
-        rows = top
-    return None, ""
+        weights = contested[column].fillna(0.0).where(in_running)
+        top_weight = weights.groupby(person).transform("max")
+        top = in_running & (weights >= top_weight - _TIE)
+        alone_at_top = top.groupby(person).transform("sum") == 1
+        runner_up = weights.where(~top).groupby(person).transform("max")
+        decisive = (top_weight > 0) & (top_weight - runner_up >= TIE_BREAK_MARGIN) & dob_agrees
+        won_by[top & alone_at_top & decisive] = column.removeprefix("mw_").replace("dob", "date of birth")
+        in_running = top & ~alone_at_top   # decided, with a winner or none, or still tied
+    return won_by
+
+
+def _pair_index(frame: pd.DataFrame) -> pd.MultiIndex:
+    """The frame's (source person, Early Help person) keys, to test membership of many pairs at once."""
+    return pd.MultiIndex.from_frame(frame[["unique_id", "eh_person_id"]])
 
 
 def _one_person_per_id(decided: pd.DataFrame, source_of: pd.Series) -> pd.DataFrame:

@@ -65,47 +65,63 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     where two people fitting one member cannot both be that member.
     """
     scored = scored.assign(reason="")
+    # every frame below is cut from `scored`, so a pair's row label finds it again (by position: labels may repeat)
+    labels, scored.index = scored.index, pd.RangeIndex(len(scored))
+    _add_family_evidence(scored, household_of, family_of, family_size, model_prior, support_floor, namesakes,
+                         listed_once)
+    scored.index = labels
+    return scored
+
+
+def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series,
+                         family_size: pd.Series, model_prior: float, support_floor: float,
+                         namesakes: pd.DataFrame | None, listed_once: frozenset[str]) -> None:
+    """with_family_evidence, in place."""
     pairs = scored[scored["conflict"].isna()].assign(
         household=lambda frame: frame["unique_id"].map(household_of),
         family=lambda frame: frame["eh_person_id"].map(family_of))
-    pairs = pairs.dropna(subset=["household", "family"])
+    pairs = _with_codes(pairs.dropna(subset=["household", "family"]), family_size)
     if pairs.empty:
-        return scored
+        return
     twice = _one_member_two_people(pairs[pairs["unique_id"].isin(listed_once)])
-    if twice:
-        scored.loc[scored.index[scored.set_index(["unique_id", "eh_person_id"]).index.get_indexer(list(twice))],
-                   "conflict"] = SAME_NAME_IN_HOUSEHOLD
-        pairs = pairs[[pair not in twice for pair in zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)]]
+    scored.loc[twice, "conflict"] = SAME_NAME_IN_HOUSEHOLD
+    pairs = pairs.drop(twice)
     paired = _one_to_one(pairs)
     claimed = _claimed_by_a_co_member(pairs, paired)
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
-    group = paired.groupby(["household", "family"])
+    group = paired.groupby(["household", "family"], sort=False)
     paired["co_support"] = group["unique_id"].transform("count") - 1
     forename_agrees = paired["mw_forename"].fillna(0) > 0 if "mw_forename" in paired else True
     lifted = paired[(paired["co_support"] >= 1) & group["anchor"].transform("any") & forename_agrees].copy()
     if lifted.empty:
-        return scored
+        return
 
-    size = lifted["family"].map(family_size).clip(lower=2).astype(float)
+    size = lifted["family_size"].clip(lower=2).astype(float)
     family_prior = np.log2(1 / (size - 1))        # one of the family's members: odds 1 to (size - 1)
     weight = lifted["match_weight"] - prior_weight(model_prior) + family_prior
     lifted["new_weight"] = np.maximum(lifted["match_weight"], weight)
     lifted["reason"] = _reasons(lifted)
     lifted["ambiguous"] = _ambiguous(lifted, pairs, claimed) | _namesake_unresolved(lifted, paired, namesakes)
 
-    index = scored.set_index(["unique_id", "eh_person_id"]).index
-    position = index.get_indexer(pd.MultiIndex.from_frame(lifted[["unique_id", "eh_person_id"]]))
-    scored.loc[scored.index[position], "match_weight"] = lifted["new_weight"].to_numpy()
-    scored.loc[scored.index[position], "match_probability"] = 1 / (1 + np.exp2(-lifted["new_weight"].to_numpy()))
-    scored.loc[scored.index[position], "reason"] = lifted["reason"].to_numpy()
+    rows = lifted.index
+    scored.loc[rows, "match_weight"] = lifted["new_weight"].to_numpy()
+    scored.loc[rows, "match_probability"] = 1 / (1 + np.exp2(-lifted["new_weight"].to_numpy()))
+    scored.loc[rows, "reason"] = lifted["reason"].to_numpy()
     # supported by the family, a pair is more than names alone, and a namesake elsewhere no longer explains it
-    scored.loc[scored.index[position], "weak"] = False
+    scored.loc[rows, "weak"] = False
     if "caution" in scored:
-        scored.loc[scored.index[position], "caution"] = None
-    scored.loc[scored.index[position[lifted["ambiguous"].to_numpy()]], "conflict"] = SAME_NAME_IN_FAMILY
-    if claimed:
-        scored.loc[scored.index[index.get_indexer(list(claimed))], "conflict"] = CLAIMED
-    return scored
+        scored.loc[rows, "caution"] = None
+    scored.loc[rows[lifted["ambiguous"].to_numpy()], "conflict"] = SAME_NAME_IN_FAMILY
+    scored.loc[claimed, "conflict"] = CLAIMED
+
+
+def _with_codes(pairs: pd.DataFrame, family_size: pd.Series) -> pd.DataFrame:
+    """The pairs with their family's size, and integer codes for their person, member, household and family (the
+    household and family in place of their keys): the rules below group and join a million pairs again and again,
+    several times faster on integers than on strings."""
+    return pairs.assign(family_size=pairs["family"].map(family_size),
+                        household=pd.factorize(pairs["household"])[0], family=pd.factorize(pairs["family"])[0],
+                        person=pd.factorize(pairs["unique_id"])[0], member=pd.factorize(pairs["eh_person_id"])[0])
 
 
 def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: pd.DataFrame | None) -> pd.Series:
@@ -113,28 +129,27 @@ def _namesake_unresolved(lifted: pd.DataFrame, paired: pd.DataFrame, namesakes: 
     co-member of the household is identified as by date of birth."""
     if namesakes is None or namesakes.empty or "mw_dob" not in lifted:
         return pd.Series(False, index=lifted.index)
-    identified = set(zip(paired.loc[paired["mw_dob"] > 0, "household"],
-                         paired.loc[paired["mw_dob"] > 0, "eh_person_id"], strict=True))
+    identified = paired.loc[paired["mw_dob"] > 0, ["household", "eh_person_id"]].drop_duplicates()
     no_dob = lifted[lifted["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
-    open_namesakes = no_dob.reset_index(names="row").merge(namesakes, on="eh_person_id")
-    unresolved = [key not in identified
-                  for key in zip(open_namesakes["household"], open_namesakes["namesake"], strict=True)]
-    return pd.Series(lifted.index.isin(open_namesakes.loc[unresolved, "row"].tolist()), index=lifted.index)
+    open_namesakes = no_dob[["household", "eh_person_id"]].reset_index(names="row").merge(namesakes, on="eh_person_id")
+    open_namesakes = open_namesakes.merge(identified.rename(columns={"eh_person_id": "namesake"}), how="left",
+                                          on=["household", "namesake"], indicator="identified")
+    unresolved = open_namesakes["identified"] == "left_only"
+    return pd.Series(lifted.index.isin(open_namesakes.loc[unresolved, "row"]), index=lifted.index)
 
 
-def _one_member_two_people(pairs: pd.DataFrame) -> set[tuple[str, str]]:
-    """(source person, member) pairs where two people of one household fit one member within the margin (two
+def _one_member_two_people(pairs: pd.DataFrame) -> pd.Index:
+    """The pairs (their rows) where two people of one household fit one member within the margin (two
     children of one name on a tenancy, one of them not on the register), neither with a date of birth to compare:
     a household lists distinct people, so one of them is not this member, and nothing says which. (With dates
     of birth that agree, two such records are more often one person written twice.)"""
-    fit = pairs.assign(fit=_person_fit(pairs))
+    fit = _with_fit(pairs, ["person", "household", "member", *(["mw_dob"] if "mw_dob" in pairs else [])])
     if "mw_dob" in fit:
         fit = fit[fit["mw_dob"].fillna(0) == 0]   # the missing level weighs 0
-    top = fit.groupby(["household", "eh_person_id"])["fit"].transform("max")
+    top = fit.groupby(["household", "member"], sort=False)["fit"].transform("max")
     close = fit[fit["fit"] > top - TIE_BREAK_MARGIN]
-    people = close.groupby(["household", "eh_person_id"])["unique_id"].transform("nunique")
-    close = close[people >= 2]
-    return set(zip(close["unique_id"], close["eh_person_id"], strict=True))
+    people = close.groupby(["household", "member"], sort=False)["person"].transform("nunique")
+    return close.index[people >= 2]
 
 
 def _person_fit(pairs: pd.DataFrame) -> pd.Series:
@@ -143,48 +158,85 @@ def _person_fit(pairs: pd.DataFrame) -> pd.Series:
     return pairs["match_weight"] - (pairs["mw_location"].fillna(0) if "mw_location" in pairs else 0)
 
 
-def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> set[tuple[str, str]]:
-    """(source person, member) pairs whose member is paired with a co-member of the household who fits it
+def _with_fit(pairs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`columns` of the pairs and their fit (copying only those columns of a million pairs)."""
+    return pairs[columns].assign(fit=_person_fit(pairs))
+
+
+def _claimed_by_a_co_member(pairs: pd.DataFrame, paired: pd.DataFrame) -> pd.Index:
+    """The pairs (their rows) whose member is paired with a co-member of the household who fits it
     at least TIE_BREAK_MARGIN bits better."""
-    owner = paired.assign(owner_fit=_person_fit(paired))[["household", "eh_person_id", "unique_id", "owner_fit"]]
-    rivals = pairs.assign(fit=_person_fit(pairs)).merge(owner.rename(columns={"unique_id": "owner"}),
-                                                        on=["household", "eh_person_id"])
-    rivals = rivals[(rivals["owner"] != rivals["unique_id"])
+    owner = _with_fit(paired, ["household", "member", "person"]).rename(columns={"fit": "owner_fit"})
+    rivals = _with_fit(pairs, ["person", "household", "member"])
+    rivals = rivals.reset_index(names="row").merge(owner.rename(columns={"person": "owner"}),
+                                                   on=["household", "member"])
+    rivals = rivals[(rivals["owner"] != rivals["person"])
                     & (rivals["owner_fit"] >= rivals["fit"] + TIE_BREAK_MARGIN)]
-    return set(zip(rivals["unique_id"], rivals["eh_person_id"], strict=True))
+    return pd.Index(rivals["row"].unique())
 
 
-def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: set[tuple[str, str]]) -> pd.Series:
+def _ambiguous(lifted: pd.DataFrame, pairs: pd.DataFrame, claimed: pd.Index) -> pd.Series:
     """True where nothing but the address tells the lifted pair from another: another member of the family, not
     claimed by a co-member, fits the person within the margin, or another person of the household fits the
     member within it (two children of one name on the tenancy)."""
-    pairs = pairs.assign(fit=_person_fit(pairs))[["unique_id", "household", "family", "eh_person_id", "fit"]]
-    mine = lifted.assign(fit=_person_fit(lifted))[["unique_id", "household", "family", "eh_person_id", "fit"]]
-    mine = mine.reset_index(names="row")
-    other_member = pairs.merge(mine, on=["unique_id", "family"], suffixes=("", "_lifted"))
-    other_member = other_member[(other_member["eh_person_id"] != other_member["eh_person_id_lifted"])
+    pairs = _with_fit(pairs, ["person", "household", "family", "member"]).reset_index(names="pair")
+    mine = _with_fit(lifted, ["person", "household", "family", "member"]).reset_index(names="row")
+    other_member = pairs.merge(mine, on=["person", "family"], suffixes=("", "_lifted"))
+    other_member = other_member[(other_member["member"] != other_member["member_lifted"])
                                 & (other_member["fit"] > other_member["fit_lifted"] - TIE_BREAK_MARGIN)]
-    unclaimed = [pair not in claimed
-                 for pair in zip(other_member["unique_id"], other_member["eh_person_id"], strict=True)]
-    other_person = pairs.merge(mine, on=["household", "eh_person_id"], suffixes=("", "_lifted"))
-    other_person = other_person[(other_person["unique_id"] != other_person["unique_id_lifted"])
+    unclaimed = ~other_member["pair"].isin(claimed)
+    other_person = pairs.merge(mine, on=["household", "member"], suffixes=("", "_lifted"))
+    other_person = other_person[(other_person["person"] != other_person["person_lifted"])
                                 & (other_person["fit"] > other_person["fit_lifted"] - TIE_BREAK_MARGIN)]
-    rows = set(other_member.loc[unclaimed, "row"]) | set(other_person["row"])
-    return pd.Series(lifted.index.isin(list(rows)), index=lifted.index)
+    rows = np.concatenate([other_member.loc[unclaimed, "row"].to_numpy(), other_person["row"].to_numpy()])
+    return pd.Series(lifted.index.isin(rows), index=lifted.index)
 
 
 def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Within each (household, family): each source person and each member at most once, best weight first."""
-    ordered = pairs.sort_values(["household", "family", "match_weight", "unique_id", "eh_person_id"],
-                                ascending=[True, True, False, True, True], kind="stable")
-    keep, used = [], set()
-    for row, household, family, person, member in zip(ordered.index, ordered["household"], ordered["family"],
-                                                     ordered["unique_id"], ordered["eh_person_id"], strict=True):
-        if (household, family, "s", person) in used or (household, family, "e", member) in used:
-            continue
-        used |= {(household, family, "s", person), (household, family, "e", member)}
-        keep.append(row)
-    return ordered.loc[keep].copy()
+    """Within each (household, family): each source person and each member at most once, best weight first
+    (ties by source person, then member).
+
+    Taking pairs greedily in a strict order equals taking, round by round, every open pair that comes first for
+    both its person and its member (nothing earlier can take either), then closing the pairs that share a person
+    or member with one taken. Each round takes at least the first open pair; in practice a few rounds do it all.
+    """
+    group = pairs.groupby(["household", "family"], dropna=False).ngroup().to_numpy()
+    weight = pairs["match_weight"].to_numpy()
+    # strings are slow to sort: they are ranked only where they break a tie in weight
+    tied = pd.DataFrame({"group": group, "weight": weight}).duplicated(keep=False).to_numpy()
+    order = np.lexsort((_rank_where(pairs["eh_person_id"], tied), _rank_where(pairs["unique_id"], tied), -weight,
+                        group))
+    person = _code_in_group(group, pairs["unique_id"])[order]
+    member = _code_in_group(group, pairs["eh_person_id"])[order]
+    person_taken, member_taken = np.zeros(len(pairs), bool), np.zeros(len(pairs), bool)
+    keep = np.zeros(len(pairs), bool)
+    open_rows = np.arange(len(pairs))
+    while len(open_rows):
+        # open rows stay in order, so a person's (a member's) first open row is its best open pair
+        taken = open_rows[_first_of_each(person[open_rows]) & _first_of_each(member[open_rows])]
+        keep[taken] = True
+        person_taken[person[taken]] = True
+        member_taken[member[taken]] = True
+        open_rows = open_rows[~person_taken[person[open_rows]] & ~member_taken[member[open_rows]]]
+    return pairs.iloc[order[keep]].copy()
+
+
+def _rank_where(values: pd.Series, where: np.ndarray) -> np.ndarray:
+    """Each value's rank in sorted order among the values at `where`; 0 elsewhere."""
+    rank = np.zeros(len(values), np.int64)
+    rank[where] = pd.factorize(values.to_numpy()[where], sort=True)[0]
+    return rank
+
+
+def _code_in_group(group: np.ndarray, values: pd.Series) -> np.ndarray:
+    """0, 1, 2...: one code per (group, value)."""
+    value_code, uniques = pd.factorize(values)
+    return pd.factorize(group.astype(np.int64) * (len(uniques) + 1) + value_code)[0]
+
+
+def _first_of_each(codes: np.ndarray) -> np.ndarray:
+    """True at the first occurrence of each code."""
+    return ~pd.Series(codes).duplicated().to_numpy()
 
 
 def _reasons(lifted: pd.DataFrame) -> list[str]:
@@ -192,14 +244,15 @@ def _reasons(lifted: pd.DataFrame) -> list[str]:
     weights = [column for column in lifted.columns if column.startswith("mw_")
                and column.removeprefix("mw_") in _FIELD_NAMES]
     agrees = (lifted[weights] > 0).astype(int)
-    in_group = agrees.groupby([lifted["household"], lifted["family"]]).transform("sum")
+    in_group = agrees.groupby([lifted["household"], lifted["family"]], sort=False).transform("sum")
     # a field every co-member agrees on: the group's agreeing members, less this one, are all the others
     agreed = ((in_group - agrees).to_numpy() == lifted[["co_support"]].to_numpy())
     names = [_FIELD_NAMES[column.removeprefix("mw_")] for column in weights]
-    reasons = []
-    for row, count in enumerate(lifted["co_support"].astype(int).tolist()):
-        fields = [name for name, agree in zip(names, agreed[row], strict=True) if agree]
-        members = "co-member" if count == 1 else "co-members"
-        reasons.append(f"family evidence: {count} {members} of this household match members of this family"
-                       + (f" ({', '.join(fields)})" if fields else ""))
-    return reasons
+    # the fields agreed on fall into a few patterns: each one's list is written once, not once a pair
+    pattern = pd.Series(agreed.astype(np.int64) @ (1 << np.arange(len(names), dtype=np.int64)))
+    listed = {code: ", ".join(name for bit, name in enumerate(names) if code >> bit & 1) for code in pattern.unique()}
+    count = lifted["co_support"].astype(int).to_numpy()
+    members = np.where(count == 1, "co-member", "co-members")
+    return ("family evidence: " + pd.Series(count).astype(str) + " " + members
+            + " of this household match members of this family"
+            + pattern.map({code: f" ({fields})" if fields else "" for code, fields in listed.items()})).tolist()
