@@ -83,8 +83,10 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
         con.unregister("_cf_spark_pairs")
     else:
         work = _score_month_on_duckdb(con, month, model, version, floor)
-    people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {SOURCE_PEOPLE}").df()
-    eh_people = con.execute(f"SELECT * EXCLUDE (forename_formal, other_forenames) FROM {EH_PEOPLE}").df()
+    # who is who, not what they are called: the names and addresses stay in DuckDB (at county scale they are
+    # most of the month's memory) and come out for the review queue's people only
+    people = con.execute(f"SELECT unique_id, source_dataset, household_key FROM {SOURCE_PEOPLE}").df()
+    eh_people = con.execute(f"SELECT unique_id, family_id FROM {EH_PEOPLE}").df()
     rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
     exact = con.execute(f"SELECT unique_id, eh_person_id FROM {EXACT_MATCHES}").df()
     source_of = people.set_index("unique_id")["source_dataset"]
@@ -131,7 +133,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     person_level = pd.concat([decided, households], ignore_index=True)
     matches = person_level.merge(rows, on="unique_id").assign(month=month, model_version=version)
     matches = matches[MATCH_COLUMNS].sort_values(["source", "row_key", "decision", "eh_person_id", "eh_family_id"])
-    queue = _clerical_queue(decided, scored, people, eh_people, model)
+    queue = _clerical_queue(con, decided, scored, model)
 
     stats: dict[str, int | float | str] = {
         "eh_people": len(eh_people), "source_people": len(people), "people_scored": len(people) - len(exact),
@@ -295,18 +297,13 @@ def _reviewed_pairs(decisions: pd.DataFrame | None, rows: pd.DataFrame) -> pd.Da
     return pairs.drop_duplicates(["unique_id", "eh_person_id"], keep="last")
 
 
-def _clerical_queue(decided: pd.DataFrame, scored: pd.DataFrame, people: pd.DataFrame, eh_people: pd.DataFrame,
+def _clerical_queue(con: duckdb.DuckDBPyConnection, decided: pd.DataFrame, scored: pd.DataFrame,
                     model: dict) -> pd.DataFrame:
     review = decided[decided["decision"] == "clerical_review"]
     review = review.assign(note=review["reason"])   # family evidence and why not automatic, before the fields
     weights = [column for column in scored.columns if column.startswith("mw_")]
     review = review.merge(scored[["unique_id", "eh_person_id", *weights]], on=["unique_id", "eh_person_id"], how="left")
-    source_side = people[["unique_id", "source_dataset", "review_row_key", *_SIDE_BY_SIDE]].rename(
-        columns={"source_dataset": "source", "review_row_key": "row_key",
-                 **{column: f"src_{column}" for column in _SIDE_BY_SIDE}})
-    eh_side = eh_people[["unique_id", *_SIDE_BY_SIDE]].rename(
-        columns={"unique_id": "eh_person_id",
-                 **{column: f"eh_{column}" for column in _SIDE_BY_SIDE}})
+    source_side, eh_side = _side_by_side(con, review)
     queue = review.merge(source_side, on="unique_id").merge(eh_side, on="eh_person_id")
     queue["why_borderline"] = why_borderline(queue, model)
     queue["review_id"] = [review_id(*key) for key in zip(queue["source"], queue["row_key"], queue["eh_person_id"],
@@ -315,3 +312,19 @@ def _clerical_queue(decided: pd.DataFrame, scored: pd.DataFrame, people: pd.Data
     # The per-comparison weights stay (after the file's columns) for the plain-English reasons (matching/reasons.py).
     ordered = queue[[*CLERICAL_COLUMNS, *weights]].sort_values(["source", "row_key", "eh_person_id"])
     return ordered.reset_index(drop=True)
+
+
+def _side_by_side(con: duckdb.DuckDBPyConnection, review: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fields the analyst compares, for the review queue's people: (source side, register side)."""
+    con.register("_cf_review", review[["unique_id", "eh_person_id"]])
+    try:
+        source_side = con.execute(f"""
+            SELECT unique_id, source_dataset AS source, review_row_key AS row_key,
+                   {", ".join(f"{column} AS src_{column}" for column in _SIDE_BY_SIDE)}
+            FROM {SOURCE_PEOPLE} WHERE unique_id IN (SELECT unique_id FROM _cf_review)""").df()
+        eh_side = con.execute(f"""
+            SELECT unique_id AS eh_person_id, {", ".join(f"{column} AS eh_{column}" for column in _SIDE_BY_SIDE)}
+            FROM {EH_PEOPLE} WHERE unique_id IN (SELECT eh_person_id FROM _cf_review)""").df()
+    finally:
+        con.unregister("_cf_review")
+    return source_side, eh_side
