@@ -89,7 +89,7 @@ class CfamStore(dg.ConfigurableResource):
     @contextmanager
     def warehouse(self) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
-            con = warehouse.connect(self.paths.warehouse)
+            con = warehouse.connect(self.paths.warehouse, memory_limit=self.settings().duckdb_memory_limit)
             try:
                 yield con
                 kill_point(f"{_current_asset()}:warehouse-written")

@@ -101,6 +101,10 @@ class Settings(_Strict):
     loading: LoadingSettings = LoadingSettings()
     # Returns: family_ref and person_ref as HMAC-SHA256 of the council's ids with the key in CFAM_PSEUDONYM_KEY.
     pseudonymise_refs: bool = False
+    # The memory DuckDB may hold for one step's connection; beyond it DuckDB writes to <warehouse>.tmp (owner-only,
+    # encrypted when the warehouse is). 2GB keeps a county month (60,000 families) within 4 GiB in all; a town
+    # never reaches it. Unset (null): DuckDB's own default, 80% of the machine's memory.
+    duckdb_memory_limit: str | None = Field("2GB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
     @model_validator(mode="after")
     def _pseudonym_key(self) -> Settings:

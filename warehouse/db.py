@@ -74,10 +74,12 @@ def _declared_columns(columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, 
     return tuple((name, column_type, null == "YES") for name, column_type, null, *_ in rows)
 
 
-def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
+def connect(path: Path | str, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the warehouse file with its schema applied, encrypted when a key is set.
 
-    The warehouse folder and file are owner-only: they hold personal data.
+    The warehouse folder and file are owner-only: they hold personal data. memory_limit (e.g. "2GB", the setting
+    duckdb_memory_limit): what DuckDB may hold before it writes intermediate data to `<warehouse>.tmp`, a folder
+    beside the file, owner-only, its files encrypted when the warehouse is.
     """
     if str(path) == ":memory:":
         con = duckdb.connect(":memory:")
@@ -90,9 +92,21 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         for file in (path, path.with_name(path.name + ".wal")):
             if file.exists():
                 os.chmod(file, 0o600)
+        _spill_beside(con, path, encrypted=bool(key))
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")   # the setting's pattern admits only a size
     con.execute(schema_sql())
     migrate(con)
     return con
+
+
+def _spill_beside(con: duckdb.DuckDBPyConnection, path: Path, encrypted: bool) -> None:
+    """Where DuckDB writes what does not fit in memory: beside the warehouse (an encrypted warehouse's connection
+    is in memory, and would otherwise spill to the working directory, in the clear). DuckDB creates the folder
+    when it first needs it, under the run's owner-only umask (runtime/resources.py), and removes it on close."""
+    con.execute(f"SET temp_directory = '{_sql_path(path.with_name(path.name + '.tmp'))}'")
+    if encrypted:
+        con.execute("SET temp_file_encryption = true")
 
 
 def _connect_plain(path: Path) -> duckdb.DuckDBPyConnection:
