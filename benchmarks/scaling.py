@@ -33,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from benchmarks.towns import prepare_town  # noqa: E402
@@ -60,17 +59,19 @@ def _settings(backend: str):  # noqa: ANN202 (Settings, imported in the child)
 def child(run: str, backend: str, database: Path) -> None:
     """One match_month in this process; print one JSON line of figures."""
     import matching
+    import warehouse
     from benchmarks.process_tree import TreeMeter
     from sources.registry import matched_sources
 
-    con = duckdb.connect(str(database))
+    settings = _settings(backend)
+    # as a run opens it: DuckDB's memory bounded by the setting duckdb_memory_limit
+    con = warehouse.connect(database, memory_limit=settings.duckdb_memory_limit)
     month = COLD_MONTH if run == "cold" else NEXT_MONTH
     if run == "cold":
         for table in ("scored_pairs", "scored_people"):
             con.execute(f"DELETE FROM matching.{table}").fetchall()
     extract_rows = sum(con.execute(f"SELECT count(*) FROM staging.{source} WHERE month <= ?", [month]).fetchall()[0][0]
                        for source in (source.name for source in matched_sources()))
-    settings = _settings(backend)
     load_before = os.getloadavg()[0]
     meter, started = TreeMeter().start(), time.perf_counter()   # this process and Spark's JVM, if any
     result = matching.match_month(con, month, settings, model_path=matching.SHIPPED_MODEL)

@@ -77,10 +77,8 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     if flagged:
         from matching.spark_backend import score_month_on_spark  # imports pyspark: only on this path
 
-        spark_pairs, work = score_month_on_spark(con, month, model, floor)   # with the conflict flags, in Spark
-        con.register("_cf_spark_pairs", spark_pairs)   # into DuckDB, for the same pruning as the DuckDB path's
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {MONTH_PAIRS} AS FROM _cf_spark_pairs").fetchall()
-        con.unregister("_cf_spark_pairs")
+        # the pairs with their conflict flags, scored in Spark, come back as Parquet into MONTH_PAIRS
+        work = score_month_on_spark(con, month, model, floor, into=MONTH_PAIRS)
     else:
         work = _score_month_on_duckdb(con, month, model, version, floor)
     # who is who, not what they are called: the names and addresses stay in DuckDB (at county scale they are

@@ -4,7 +4,7 @@ The warehouse writes the month's staging rows to Parquet in an owner-only work f
 after); Spark, in local mode, reads them and runs the same SQL (written once for DuckDB, rendered for Spark by
 sqlglot with the few fixes in `render`) and the same saved model through Splink's SparkAPI. The people and
 exact matches come back to the caller's DuckDB connection as the TEMP tables the DuckDB path leaves, and the
-scored pairs with their conflict flags as a pandas frame, which match_month puts in DuckDB: pruning, family
+scored pairs with their conflict flags as Parquet read into the TEMP table match_month prunes: pruning, family
 evidence, decisions and households are shared by both backends. Spark scores every month cold: the score cache
 (matching/cache.py) lives in the warehouse and serves the DuckDB path only.
 """
@@ -25,7 +25,6 @@ from typing import Any, cast
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import sqlglot
 from pyspark.sql import SparkSession
@@ -166,7 +165,7 @@ def run_statement(spark: SparkSession, statement: str, work_dir: Path) -> None:
 
 
 def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict[str, Any],
-                         threshold: float) -> tuple[pd.DataFrame, dict[str, int]]:
+                         threshold: float, into: str) -> dict[str, int]:
     """The month's scored pairs (the columns of matching.match.MONTH_PAIRS) with their conflict flags, and the
     counts of the work done, computed in Spark; leaves the person views and exact matches on `con` as TEMP tables,
     as the DuckDB path does."""
@@ -179,12 +178,17 @@ def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict
                               source_model_input_statement(EXACT_MATCHES)]:
                 run_statement(spark, statement, work_dir)
             _return_tables(con, spark, month, work_dir)
-            pairs, pairs_scored = _score_pairs(con, spark, model, threshold, work_dir)
-            flags = spark.sql(render(conflicts_sql("cf_scored_pairs"))).toPandas()
+            pairs_scored = _score_pairs(con, spark, model, threshold, work_dir)
+            spark.sql(f"""
+                SELECT p.*, f.conflict, f.caution, f.weak, f.full_name_no_dob FROM cf_scored_pairs p
+                LEFT JOIN ({render(conflicts_sql("cf_scored_pairs"))}) f
+                       ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id
+            """).write.parquet(str(work_dir / "tables" / "month_pairs"))
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS "
+                        f"FROM read_parquet('{work_dir}/tables/month_pairs/*.parquet')").fetchall()
         finally:
             spark.stop()
-    scored = pairs.merge(flags, on=["unique_id", "eh_person_id"], how="left")
-    return scored, {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
+    return {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
 
 
 @contextmanager
@@ -236,10 +240,10 @@ def spark_model(model: dict[str, Any]) -> dict[str, Any]:
 
 
 def _score_pairs(con: duckdb.DuckDBPyConnection, spark: SparkSession, model: dict[str, Any],
-                 threshold: float, work_dir: Path) -> tuple[pd.DataFrame, int]:
+                 threshold: float, work_dir: Path) -> int:
     """matching.predict.score_pairs on Spark, for the register against the source people not matched exactly:
-    the pairs as a pandas frame (eh_person_id, unique_id, match_weight, match_probability, mw_*), also left in
-    Spark as the view cf_scored_pairs; and how many blocked pairs were scored."""
+    the pairs (eh_person_id, unique_id, match_weight, match_probability, mw_*) in Parquet, left in Spark as the
+    view cf_scored_pairs; returns how many blocked pairs were scored."""
     hashed = bool(model.get(TF_KEYS_HASHED))
     settings, term_frequencies = splink_settings(model)
     settings = {**spark_model(settings), "retain_intermediate_calculation_columns": True,
@@ -264,7 +268,5 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, spark: SparkSession, model: dic
                match_weight, match_probability, {weights}
         FROM {predictions.physical_name}
     """).write.parquet(str(work_dir / "tables" / "scored_pairs"))
-    scored = spark.read.parquet(str(work_dir / "tables" / "scored_pairs"))
-    scored.createOrReplaceTempView("cf_scored_pairs")
-    pairs = cast(pd.DataFrame, scored.toPandas()).sort_values(["unique_id", "eh_person_id"], ignore_index=True)
-    return pairs, int(pairs_scored)
+    spark.read.parquet(str(work_dir / "tables" / "scored_pairs")).createOrReplaceTempView("cf_scored_pairs")
+    return int(pairs_scored)
