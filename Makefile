@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Some images set PYTHONDONTWRITEBYTECODE: then every process (each test's `cfam`, the UI's code server, Spark's
+# Python workers) compiles Dagster, great-expectations and Splink from source again, about 5 s each.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install chromium java demo test test-fast dev lock benchmark clean
 
