@@ -62,9 +62,23 @@ def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     in_progress = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
     failed = []
     for run in instance.get_runs(filters=dg.RunsFilter(statuses=in_progress)):
-        pid = run.tags.get(PID_TAG)
-        if pid and pid.isdigit() and run.tags.get(HOST_TAG) == host and not _alive(int(pid)):
+        pid, pid_host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+        if pid is None:   # killed before its resources tagged it: the run worker's own first event names its pid
+            pid, pid_host = _worker_pid(instance, run.run_id), host
+        if pid and pid.isdigit() and pid_host == host and not _alive(int(pid)):
             instance.report_run_failed(
                 run, message=f"The process running this run (pid {pid}) died; marked failed by a later run.")
             failed.append(run.run_id)
     return failed
+
+
+def _worker_pid(instance: dg.DagsterInstance, run_id: str) -> str | None:
+    """The pid in "Started process for run (pid: N)", the engine event a UI-launched run worker (DefaultRunLauncher,
+    on this machine: the instance is the data folder's) reports before it executes anything."""
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+        event = record.dagster_event
+        data = event.engine_event_data if event is not None else None
+        pid = data.metadata.get("pid") if data is not None else None
+        if pid is not None:
+            return str(getattr(pid, "value", pid))
+    return None

@@ -2,6 +2,7 @@
 process left in progress marked failed."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -79,3 +80,29 @@ def test_runs_a_dead_process_left_started_are_marked_failed_and_live_ones_kept(t
     assert instance.get_run_by_id(dead_run).status == dg.DagsterRunStatus.FAILURE
     assert instance.get_run_by_id(live_run).status == dg.DagsterRunStatus.STARTED
     assert instance.get_run_by_id(other_host).status == dg.DagsterRunStatus.STARTED
+
+
+def test_a_ui_run_killed_before_its_resources_tagged_it_is_found_by_its_workers_pid_event(tmp_path):
+    """A run worker the UI launched reports "Started process for run (pid: N)" before anything else; killed before
+    the resource adds the pid tag, the run would otherwise stay STARTED for ever."""
+    from dagster._core.events import EngineEventData   # what dagster's own run worker reports its pid with
+
+    instance = dg.DagsterInstance.ephemeral()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+
+    def started_run(worker_pid):
+        run = instance.create_run_for_job(dg.GraphDefinition("g").to_job(), tags={"dagster/from_ui": "true"})
+        if worker_pid is not None:
+            instance.report_engine_event(f"Started process for run (pid: {worker_pid}).", run,
+                                         EngineEventData.in_process(worker_pid))
+        instance.handle_run_event(run.run_id, dg.DagsterEvent(
+            event_type_value="PIPELINE_START", job_name=run.job_name, message="started"))
+        return run.run_id
+
+    killed, running, unknown = started_run(dead.pid), started_run(os.getpid()), started_run(None)
+
+    assert fail_dead_runs(instance) == [killed]
+    assert instance.get_run_by_id(killed).status == dg.DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(running).status == dg.DagsterRunStatus.STARTED
+    assert instance.get_run_by_id(unknown).status == dg.DagsterRunStatus.STARTED   # no pid: nothing to judge by
