@@ -18,24 +18,38 @@ from matching.udfs import TOKEN_SET_RATIO, register_udfs
 HOUSE_NUMBERS = r"list_sort(regexp_extract_all({side}.address_std, '\d+[A-Z]?'))"
 
 
-def household_candidates(con: duckdb.DuckDBPyConnection, unmatched: pd.Series,
-                         address_similarity: float) -> pd.DataFrame:
-    """unique_id, eh_family_id for each unmatched source person at an Early Help family's address."""
+# On the Spark backend, every source person's candidate households, computed in Spark with the scoring and read
+# back into this TEMP table; household_candidates then only picks the unmatched people's.
+HOUSEHOLD_HOMES = "cf_household_homes"
+
+
+def household_homes_sql(people: str, address_similarity: float) -> str:
+    """unique_id, eh_family_id for each person of the table `people` at an Early Help family's address (DuckDB SQL;
+    the Spark backend renders the same string). A person's rows depend on nobody else's."""
+    return f"""
+        WITH homes AS (SELECT DISTINCT family_id, uprn, postcode_std, address_std FROM {EH_PEOPLE})
+        SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
+        FROM {people} p JOIN homes h ON p.uprn = h.uprn
+        UNION
+        SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
+        FROM {people} p JOIN homes h ON p.postcode_std = h.postcode_std
+        WHERE (p.uprn IS NULL OR h.uprn IS NULL)
+          AND {HOUSE_NUMBERS.format(side="p")} = {HOUSE_NUMBERS.format(side="h")}
+          AND {TOKEN_SET_RATIO}(p.address_std, h.address_std) >= {float(address_similarity)!r}
+    """
+
+
+def household_candidates(con: duckdb.DuckDBPyConnection, unmatched: pd.Series, address_similarity: float,
+                         computed: str | None = None) -> pd.DataFrame:
+    """unique_id, eh_family_id for each unmatched source person at an Early Help family's address; from the table
+    `computed` (household_homes_sql of every source person, as the Spark backend leaves it) when given."""
     register_udfs(con)
     con.register("_cf_unmatched", pd.DataFrame({"unique_id": unmatched.astype(str).unique()}))
     try:
-        return con.execute(f"""
-            WITH people AS (SELECT s.* FROM {SOURCE_PEOPLE} s JOIN _cf_unmatched USING (unique_id)),
-                 homes AS (SELECT DISTINCT family_id, uprn, postcode_std, address_std FROM {EH_PEOPLE})
-            SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
-            FROM people p JOIN homes h ON p.uprn = h.uprn
-            UNION
-            SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
-            FROM people p JOIN homes h ON p.postcode_std = h.postcode_std
-            WHERE (p.uprn IS NULL OR h.uprn IS NULL)
-              AND {HOUSE_NUMBERS.format(side="p")} = {HOUSE_NUMBERS.format(side="h")}
-              AND {TOKEN_SET_RATIO}(p.address_std, h.address_std) >= $similarity
-            ORDER BY 1, 2
-        """, {"similarity": address_similarity}).df()
+        if computed is not None:
+            return con.execute(f"SELECT h.* FROM {computed} h SEMI JOIN _cf_unmatched USING (unique_id) "
+                               "ORDER BY 1, 2").df()
+        people = f"(SELECT s.* FROM {SOURCE_PEOPLE} s SEMI JOIN _cf_unmatched USING (unique_id))"
+        return con.execute(f"{household_homes_sql(people, address_similarity)} ORDER BY 1, 2").df()
     finally:
         con.unregister("_cf_unmatched")

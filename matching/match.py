@@ -15,7 +15,7 @@ from matching.decisions import DECISION_COLUMNS, Thresholds, decide
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
 from matching.family_evidence import CLAIMED, with_family_evidence
-from matching.households import household_candidates
+from matching.households import HOUSEHOLD_HOMES, household_candidates
 from matching.person_views import (
     EH_MODEL_INPUT,
     EH_PEOPLE,
@@ -78,7 +78,8 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
         from matching.spark_backend import score_month_on_spark  # imports pyspark: only on this path
 
         # the pairs with their conflict flags, scored in Spark, come back as Parquet into MONTH_PAIRS
-        work = score_month_on_spark(con, month, model, floor, into=MONTH_PAIRS)
+        work = score_month_on_spark(con, month, model, floor, into=MONTH_PAIRS,
+                                    address_similarity=settings.matching.household_address_similarity)
     else:
         work = _score_month_on_duckdb(con, month, model, version, floor)
     # who is who, not what they are called: the names and addresses stay in DuckDB (at county scale they are
@@ -119,7 +120,8 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
                                   for row in in_force.itertuples()})
     matched = set(decided.loc[decided["decision"].isin(MATCHED), "unique_id"])
     households = household_candidates(con, people.loc[~people["unique_id"].isin(matched), "unique_id"],
-                                      settings.matching.household_address_similarity)
+                                      settings.matching.household_address_similarity,
+                                      computed=HOUSEHOLD_HOMES if flagged else None)
     households = households.assign(eh_person_id=None, match_probability=float("nan"), match_weight=float("nan"),
                                    decision="household_candidate", method="probabilistic",
                                    reason="lives at this family's address")

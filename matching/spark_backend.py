@@ -1,11 +1,12 @@
-"""matching.backend: spark. The month's person views, exact pass, scoring and conflict flags in Spark.
+"""matching.backend: spark. The month's person views, exact pass, scoring, conflict flags and households in Spark.
 
 The warehouse writes the month's staging rows to Parquet in an owner-only work folder beside it (removed
 after); Spark, in local mode, reads them and runs the same SQL (written once for DuckDB, rendered for Spark by
 sqlglot with the few fixes in `render`) and the same saved model through Splink's SparkAPI. The people and
 exact matches come back to the caller's DuckDB connection as the TEMP tables the DuckDB path leaves, and the
-scored pairs with their conflict flags as Parquet read into the TEMP table match_month prunes: pruning, family
-evidence, decisions and households are shared by both backends. Spark scores every month cold: the score cache
+scored pairs with their conflict flags as Parquet read into the TEMP table match_month prunes, and every source
+person's candidate households into HOUSEHOLD_HOMES: pruning, family evidence and decisions are shared by both
+backends. Spark scores every month cold: the score cache
 (matching/cache.py) lives in the warehouse and serves the DuckDB path only.
 """
 
@@ -36,6 +37,7 @@ from splink.backends.spark import SparkAPI, similarity_jar_location
 from sqlglot import exp
 
 from matching.exact import EXACT_MATCHES, exact_matches_statement
+from matching.households import HOUSEHOLD_HOMES, household_homes_sql
 from matching.match import conflicts_sql
 from matching.person_views import (
     EH_MODEL_INPUT,
@@ -165,10 +167,10 @@ def run_statement(spark: SparkSession, statement: str, work_dir: Path) -> None:
 
 
 def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict[str, Any],
-                         threshold: float, into: str) -> dict[str, int]:
+                         threshold: float, into: str, address_similarity: float) -> dict[str, int]:
     """The month's scored pairs (the columns of matching.match.MONTH_PAIRS) with their conflict flags, and the
     counts of the work done, computed in Spark; leaves the person views and exact matches on `con` as TEMP tables,
-    as the DuckDB path does."""
+    as the DuckDB path does, and every source person's candidate households as HOUSEHOLD_HOMES."""
     with _work_folder(con) as work_dir:
         spark = spark_session(work_dir)
         try:
@@ -186,6 +188,12 @@ def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict
             """).write.parquet(str(work_dir / "tables" / "month_pairs"))
             con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS "
                         f"FROM read_parquet('{work_dir}/tables/month_pairs/*.parquet')").fetchall()
+            # households for every source person (whether matched is decided later, in DuckDB): a person's
+            # candidate households depend on nobody else, so household_candidates picks the unmatched ones'
+            homes = work_dir / "tables" / HOUSEHOLD_HOMES
+            spark.sql(render(household_homes_sql(SOURCE_PEOPLE, address_similarity))).write.parquet(str(homes))
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {HOUSEHOLD_HOMES} AS "
+                        f"FROM read_parquet('{homes}/*.parquet')").fetchall()
         finally:
             spark.stop()
     return {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
