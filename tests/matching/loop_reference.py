@@ -279,3 +279,30 @@ def _break_tie(group: pd.DataFrame, comparisons: list[str]) -> tuple[int | None,
             return top.index[0], column.removeprefix("mw_").replace("dob", "date of birth")
         rows = top
     return None, ""
+
+
+def why_borderline(pairs: pd.DataFrame, model: dict) -> pd.Series:
+    """matching.explain.why_borderline as it was, one pair at a time."""
+    import math
+
+    from matching.explain import _level_weights
+
+    levels = _level_weights(model)
+
+    def describe(pair: pd.Series) -> str:
+        reasons = []
+        for name, weights in levels.items():
+            weight = pair.get(f"mw_{name}")
+            if weight is None or pd.isna(weight):
+                continue
+            if weight == 0:
+                reasons.append(f"{name}: missing")
+                continue
+            nearest = min(range(len(weights)), key=lambda index: abs(weights[index][0] - weight)
+                          if not math.isnan(weights[index][0]) else math.inf)
+            if nearest > 0:
+                reasons.append(f"{name}: {weights[nearest][1].lower()}")
+        note = pair.get("note") or ""
+        return "; ".join(([note] if note else []) + reasons) or "every field agrees but the score is below the bar"
+
+    return pairs.apply(describe, axis=1) if len(pairs) else pd.Series([], dtype=str)
