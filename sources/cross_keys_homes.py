@@ -12,15 +12,9 @@ from sources.layouts import (
     Layout,
     PersonView,
     Source,
-    StageContext,
-    standard_columns,
+    with_standard_columns,
 )
 from sources.vocabulary import TENANCY_ROLES
-
-
-def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
-    return typed.assign(**standard_columns(typed["forename"], typed["surname"], typed["postcode"],
-                                           typed["address"], context.towns))
 
 
 def _warnings(month: str) -> list[Check]:
@@ -37,7 +31,7 @@ LAYOUT = Layout(
         "possession_order_date", "eviction_date", "asb_case_open", "tenancy_start_date", "tenancy_end_date",
     ),
     key=("tenancy_ref", "person_ref", "snapshot_date"),
-    stage=_stage,
+    stage=with_standard_columns,
     required=frozenset({"person_role", "asb_case_open"}),
     dates=frozenset({"date_of_birth", "snapshot_date", "nosp_served_date", "possession_order_date",
                      "eviction_date", "tenancy_start_date", "tenancy_end_date"}),

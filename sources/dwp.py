@@ -13,16 +13,13 @@ from sources.layouts import (
     PersonView,
     Source,
     StageContext,
-    standard_columns,
+    with_standard_columns,
 )
 from sources.vocabulary import BENEFITS, SPELL_TYPES, UC_REGIMES
 
 
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
-    return typed.assign(
-        snapshot_date=pd.Timestamp(month_end(context.month)),
-        **standard_columns(typed["forename"], typed["surname"], typed["postcode"], typed["address"], context.towns),
-    )
+    return with_standard_columns(typed, context).assign(snapshot_date=pd.Timestamp(month_end(context.month)))
 
 
 def _warnings(month: str) -> list[Check]:

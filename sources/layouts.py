@@ -66,6 +66,13 @@ def standard_columns(forename: pd.Series, surname: pd.Series, postcode: pd.Serie
     }
 
 
+def with_standard_columns(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
+    """A `stage` for a source whose rows carry forename, surname, postcode and address as they are: the typed rows
+    and their `*_std` columns."""
+    return typed.assign(**standard_columns(typed["forename"], typed["surname"], typed["postcode"], typed["address"],
+                                           context.towns))
+
+
 def join_address_parts(*parts: pd.Series) -> pd.Series:
     """Address lines joined with ", ", skipping blanks; None when all are blank."""
     joined = [", ".join(part for part in row if part is not None) or None for row in zip(*parts, strict=True)]

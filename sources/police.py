@@ -13,15 +13,9 @@ from sources.layouts import (
     Layout,
     PersonView,
     Source,
-    StageContext,
-    standard_columns,
+    with_standard_columns,
 )
 from sources.vocabulary import INCIDENT_TYPES, PERSON_ROLES, POLICE_OUTCOMES
-
-
-def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
-    return typed.assign(**standard_columns(typed["forename"], typed["surname"], typed["postcode"],
-                                           typed["address"], context.towns))
 
 
 def _warnings(month: str) -> list[Check]:
@@ -36,7 +30,7 @@ LAYOUT = Layout(
         "forename", "surname", "date_of_birth", "gender", "address", "postcode", "pnc_id",
     ),
     key=("incident_ref", "person_ref"),
-    stage=_stage,
+    stage=with_standard_columns,
     required=frozenset({"incident_date", "incident_type", "person_role"}),
     dates=frozenset({"incident_date", "date_of_birth"}),
     not_after_month=frozenset({"incident_date"}),

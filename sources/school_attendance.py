@@ -13,7 +13,7 @@ from sources.layouts import (
     PersonView,
     Source,
     StageContext,
-    standard_columns,
+    with_standard_columns,
 )
 from sources.quarantine import ABSENCE_EXCEEDS_SESSIONS, NOT_ALLOWED, Issue
 from sources.vocabulary import TERMS
@@ -47,10 +47,9 @@ def _term_dates(typed: pd.DataFrame, context: StageContext, end: int) -> pd.Seri
 
 
 def _stage(typed: pd.DataFrame, context: StageContext) -> pd.DataFrame:
-    return typed.assign(
+    return with_standard_columns(typed, context).assign(
         term_start=_term_dates(typed, context, end=0),
         term_end=_term_dates(typed, context, end=1),
-        **standard_columns(typed["forename"], typed["surname"], typed["postcode"], typed["address"], context.towns),
     )
 
 

@@ -85,8 +85,11 @@ def connect(path: Path | str, memory_limit: str | None = None) -> duckdb.DuckDBP
         con = duckdb.connect(":memory:")
     else:
         path = Path(path)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
+        if not path.parent.exists():   # a folder of its own: owner-only (mkdir's mode is masked by the umask)
+            path.parent.mkdir(mode=0o700, parents=True)
+            os.chmod(path.parent, 0o700)
+        # an existing folder is left as it is: it may be shared (a warehouse opened in /tmp once made /tmp
+        # owner-only, and apt and every other user's programs failed); the files below are owner-only
         key = os.environ.get(ENCRYPTION_KEY_VARIABLE)
         con = _connect_encrypted(path, key) if key else _connect_plain(path)
         for file in (path, path.with_name(path.name + ".wal")):

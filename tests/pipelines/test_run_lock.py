@@ -85,7 +85,7 @@ def test_runs_a_dead_process_left_started_are_marked_failed_and_live_ones_kept(t
 def test_a_ui_run_killed_before_its_resources_tagged_it_is_found_by_its_workers_pid_event(tmp_path):
     """A run worker the UI launched reports "Started process for run (pid: N)" before anything else; killed before
     the resource adds the pid tag, the run would otherwise stay STARTED for ever."""
-    from dagster._core.events import EngineEventData   # what dagster's own run worker reports its pid with
+    from dagster._core.events import EngineEventData  # what dagster's own run worker reports its pid with
 
     instance = dg.DagsterInstance.ephemeral()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
