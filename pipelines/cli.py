@@ -18,7 +18,7 @@ from pathlib import Path
 from settings import DataDir, SettingsError, load_settings, months_between, parse_month
 
 DEMO_FAMILIES = 1000
-DEMO_MONTHS = ("2015-01", "2016-06")   # 18 months: the first claims and a year of them, within 5 minutes
+DEMO_MONTHS = ("2015-01", "2015-12")   # the programme's first year, its first claims: within 5 minutes on a slow day
 
 
 class UsageError(Exception):
