@@ -49,4 +49,4 @@ def why_borderline(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.Series:
     reasons = ["; ".join(part for part in (note, *parts) if part)
                or "every field agrees but the score is below the bar"
                for note, *parts in zip(notes, *parts_per_comparison, strict=True)]
-    return pd.Series(reasons, index=pairs.index, dtype=object if reasons else str)
+    return pd.Series(reasons, index=pairs.index, dtype=object)

@@ -27,12 +27,13 @@ def household_homes_sql(people: str, address_similarity: float) -> str:
     """unique_id, eh_family_id for each person of the table `people` at an Early Help family's address (DuckDB SQL;
     the Spark backend renders the same string). A person's rows depend on nobody else's."""
     return f"""
-        WITH homes AS (SELECT DISTINCT family_id, uprn, postcode_std, address_std FROM {EH_PEOPLE})
+        WITH people AS (SELECT unique_id, uprn, postcode_std, address_std FROM {people}),
+             homes AS (SELECT DISTINCT family_id, uprn, postcode_std, address_std FROM {EH_PEOPLE})
         SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
-        FROM {people} p JOIN homes h ON p.uprn = h.uprn
+        FROM people p JOIN homes h ON p.uprn = h.uprn
         UNION
         SELECT DISTINCT p.unique_id, h.family_id AS eh_family_id
-        FROM {people} p JOIN homes h ON p.postcode_std = h.postcode_std
+        FROM people p JOIN homes h ON p.postcode_std = h.postcode_std
         WHERE (p.uprn IS NULL OR h.uprn IS NULL)
           AND {HOUSE_NUMBERS.format(side="p")} = {HOUSE_NUMBERS.format(side="h")}
           AND {TOKEN_SET_RATIO}(p.address_std, h.address_std) >= {float(address_similarity)!r}
@@ -43,12 +44,12 @@ def household_candidates(con: duckdb.DuckDBPyConnection, unmatched: pd.Series, a
                          computed: str | None = None) -> pd.DataFrame:
     """unique_id, eh_family_id for each unmatched source person at an Early Help family's address; from the table
     `computed` (household_homes_sql of every source person, as the Spark backend leaves it) when given."""
-    register_udfs(con)
     con.register("_cf_unmatched", pd.DataFrame({"unique_id": unmatched.astype(str).unique()}))
     try:
         if computed is not None:
             return con.execute(f"SELECT h.* FROM {computed} h SEMI JOIN _cf_unmatched USING (unique_id) "
                                "ORDER BY 1, 2").df()
+        register_udfs(con)
         people = f"(SELECT s.* FROM {SOURCE_PEOPLE} s SEMI JOIN _cf_unmatched USING (unique_id))"
         return con.execute(f"{household_homes_sql(people, address_similarity)} ORDER BY 1, 2").df()
     finally:

@@ -6,8 +6,8 @@ sqlglot with the few fixes in `render`) and the same saved model through Splink'
 exact matches come back to the caller's DuckDB connection as the TEMP tables the DuckDB path leaves, and the
 scored pairs with their conflict flags as Parquet read into the TEMP table match_month prunes, and every source
 person's candidate households into HOUSEHOLD_HOMES: pruning, family evidence and decisions are shared by both
-backends. Spark scores every month cold: the score cache
-(matching/cache.py) lives in the warehouse and serves the DuckDB path only.
+backends. Spark scores every month cold: the score cache (matching/cache.py) lives in the warehouse and serves
+the DuckDB path only.
 """
 
 from __future__ import annotations

@@ -60,20 +60,32 @@ def test_the_lock_is_free_again_once_released(tmp_path):
         assert previous["run_id"] == "a"
 
 
-def test_runs_a_dead_process_left_started_are_marked_failed_and_live_ones_kept(tmp_path):
-    instance = dg.DagsterInstance.ephemeral()
+def _dead_pid() -> int:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
+    return dead.pid
 
-    def started_run(tags):
-        run = instance.create_run_for_job(dg.GraphDefinition("g").to_job(), tags=tags)
-        instance.handle_run_event(run.run_id, dg.DagsterEvent(
-            event_type_value="PIPELINE_START", job_name=run.job_name, message="started"))
-        return run.run_id
 
-    dead_run = started_run({PID_TAG: str(dead.pid), HOST_TAG: run_process_tags()[HOST_TAG]})
-    live_run = started_run(run_process_tags())  # this very process
-    other_host = started_run({PID_TAG: str(dead.pid), HOST_TAG: "another-machine"})
+def _started_run(instance: dg.DagsterInstance, tags: dict[str, str], worker_pid: int | None = None) -> str:
+    """A run in STARTED, with `tags`; `worker_pid` is reported as Dagster's run worker reports its own."""
+    from dagster._core.events import EngineEventData  # what dagster's own run worker reports its pid with
+
+    run = instance.create_run_for_job(dg.GraphDefinition("g").to_job(), tags=tags)
+    if worker_pid is not None:
+        instance.report_engine_event(f"Started process for run (pid: {worker_pid}).", run,
+                                     EngineEventData.in_process(worker_pid))
+    instance.handle_run_event(run.run_id, dg.DagsterEvent(
+        event_type_value="PIPELINE_START", job_name=run.job_name, message="started"))
+    return run.run_id
+
+
+def test_runs_a_dead_process_left_started_are_marked_failed_and_live_ones_kept(tmp_path):
+    instance = dg.DagsterInstance.ephemeral()
+    dead_pid = _dead_pid()
+
+    dead_run = _started_run(instance, {PID_TAG: str(dead_pid), HOST_TAG: run_process_tags()[HOST_TAG]})
+    live_run = _started_run(instance, run_process_tags())  # this very process
+    other_host = _started_run(instance, {PID_TAG: str(dead_pid), HOST_TAG: "another-machine"})
     assert instance.get_run_by_id(dead_run).status == dg.DagsterRunStatus.STARTED
 
     assert fail_dead_runs(instance) == [dead_run]
@@ -85,22 +97,11 @@ def test_runs_a_dead_process_left_started_are_marked_failed_and_live_ones_kept(t
 def test_a_ui_run_killed_before_its_resources_tagged_it_is_found_by_its_workers_pid_event(tmp_path):
     """A run worker the UI launched reports "Started process for run (pid: N)" before anything else; killed before
     the resource adds the pid tag, the run would otherwise stay STARTED for ever."""
-    from dagster._core.events import EngineEventData  # what dagster's own run worker reports its pid with
-
     instance = dg.DagsterInstance.ephemeral()
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-
-    def started_run(worker_pid):
-        run = instance.create_run_for_job(dg.GraphDefinition("g").to_job(), tags={"dagster/from_ui": "true"})
-        if worker_pid is not None:
-            instance.report_engine_event(f"Started process for run (pid: {worker_pid}).", run,
-                                         EngineEventData.in_process(worker_pid))
-        instance.handle_run_event(run.run_id, dg.DagsterEvent(
-            event_type_value="PIPELINE_START", job_name=run.job_name, message="started"))
-        return run.run_id
-
-    killed, running, unknown = started_run(dead.pid), started_run(os.getpid()), started_run(None)
+    ui = {"dagster/from_ui": "true"}
+    killed = _started_run(instance, ui, worker_pid=_dead_pid())
+    running = _started_run(instance, ui, worker_pid=os.getpid())
+    unknown = _started_run(instance, ui)
 
     assert fail_dead_runs(instance) == [killed]
     assert instance.get_run_by_id(killed).status == dg.DagsterRunStatus.FAILURE
