@@ -35,8 +35,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist), one per core; a test file stays on one worker, so its module fixtures are built once.
+TEST_WORKERS ?= 2
 test: $(STAMP) chromium java lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # The quick set for a developer: everything but the slow, browser and Spark tests.
 test-fast: $(STAMP)
