@@ -42,7 +42,7 @@ test: $(STAMP) chromium java lint
 
 # The quick set for a developer: everything but the slow, browser and Spark tests.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not browser and not spark"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not browser and not spark"
 
 # The UI has no login of its own: it listens on this machine only (put it behind the council's own sign-in,
 # see the README). Its instance is the data folder's, as `cfam run` uses; every file it writes is owner-only.
