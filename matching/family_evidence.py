@@ -73,6 +73,28 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     return scored
 
 
+# What each pair carries for with_family_evidence_of_households: the source person's household, the member's
+# family and its number of members on the register, and whether the person's household lists each person once.
+PAIR_KEYS = ["household_key", "family_id", "family_size", "listed_once"]
+
+
+def with_family_evidence_of_households(pairs: pd.DataFrame, model_prior: float, support_floor: float,
+                                       namesakes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """with_family_evidence for pairs that carry their keys (PAIR_KEYS), returned without them.
+
+    Every rule works within one source household, so the pairs of any set of whole households get the answers
+    they would get among all pairs (tests/matching/test_vectorised_rules.py): the Spark backend runs this on a
+    partition of households at a time.
+    """
+    people = pairs.drop_duplicates("unique_id")
+    members = pairs.drop_duplicates("eh_person_id")
+    return with_family_evidence(
+        pairs.drop(columns=PAIR_KEYS), people.set_index("unique_id")["household_key"].dropna(),
+        members.set_index("eh_person_id")["family_id"],
+        members.drop_duplicates("family_id").set_index("family_id")["family_size"], model_prior, support_floor,
+        namesakes, frozenset(people.loc[people["listed_once"].fillna(False).astype(bool), "unique_id"]))
+
+
 def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series,
                          family_size: pd.Series, model_prior: float, support_floor: float,
                          namesakes: pd.DataFrame | None, listed_once: frozenset[str]) -> None:
@@ -88,6 +110,7 @@ def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     pairs = pairs.drop(twice)
     paired = _one_to_one(pairs)
     claimed = _claimed_by_a_co_member(pairs, paired)
+    scored.loc[claimed, "conflict"] = CLAIMED   # whether or not any pair is lifted: a household's own fact
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
     group = paired.groupby(["household", "family"], sort=False)
     paired["co_support"] = group["unique_id"].transform("count") - 1
@@ -112,7 +135,6 @@ def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     if "caution" in scored:
         scored.loc[rows, "caution"] = None
     scored.loc[rows[lifted["ambiguous"].to_numpy()], "conflict"] = SAME_NAME_IN_FAMILY
-    scored.loc[claimed, "conflict"] = CLAIMED
 
 
 def _with_codes(pairs: pd.DataFrame, family_size: pd.Series) -> pd.DataFrame:

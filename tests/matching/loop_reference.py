@@ -58,6 +58,9 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
         pairs = pairs[[pair not in twice for pair in zip(pairs["unique_id"], pairs["eh_person_id"], strict=True)]]
     paired = _one_to_one(pairs)
     claimed = _claimed_by_a_co_member(pairs, paired)
+    if claimed:
+        index = scored.set_index(["unique_id", "eh_person_id"]).index
+        scored.loc[scored.index[index.get_indexer(list(claimed))], "conflict"] = CLAIMED
     paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
     group = paired.groupby(["household", "family"])
     paired["co_support"] = group["unique_id"].transform("count") - 1
@@ -83,8 +86,6 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     if "caution" in scored:
         scored.loc[scored.index[position], "caution"] = None
     scored.loc[scored.index[position[lifted["ambiguous"].to_numpy()]], "conflict"] = SAME_NAME_IN_FAMILY
-    if claimed:
-        scored.loc[scored.index[index.get_indexer(list(claimed))], "conflict"] = CLAIMED
     return scored
 
 

@@ -72,6 +72,20 @@ def test_family_evidence_as_the_loops_gave_it(town):
     pd.testing.assert_frame_equal(_evidence(family_evidence, town), _evidence(loop_reference, town))
 
 
+@CHECKS
+@given(towns())
+def test_family_evidence_household_by_household_is_the_evidence_of_the_whole_town(town):
+    # the Spark backend relies on it: it works out family evidence a partition of households at a time
+    scored = town["scored"]
+    keyed = scored.assign(household_key=scored["unique_id"].map(town["household_of"]),
+                          family_id=scored["eh_person_id"].map(town["family_of"]),
+                          listed_once=scored["unique_id"].isin(town["listed_once"]))
+    keyed["family_size"] = keyed["family_id"].map(town["family_size"])
+    parts = [family_evidence.with_family_evidence_of_households(part, 1e-4, 0.5, town["namesakes"])
+             for _, part in keyed.groupby("household_key", dropna=False, sort=False)]
+    pd.testing.assert_frame_equal(pd.concat(parts).sort_index(), _evidence(family_evidence, town))
+
+
 @st.composite
 def candidates(draw: st.DrawFn) -> pd.DataFrame:
     """Candidates as decide hands them on: many tied on the best score, some with a conflict or a reason."""
