@@ -14,7 +14,7 @@ from matching.calibration import thresholds_in_force
 from matching.decisions import DECISION_COLUMNS, Thresholds, decide
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
-from matching.family_evidence import CLAIMED, with_family_evidence
+from matching.family_evidence import CLAIMED, with_family_evidence_of_households
 from matching.households import HOUSEHOLD_HOMES, household_candidates
 from matching.person_views import (
     EH_MODEL_INPUT,
@@ -41,7 +41,7 @@ SCORE_FLOOR = 0.0001
 # at another address is as likely a namesake as someone who moved, and goes to review unless family
 # evidence supports it.
 COMMON_NAME_EXPECTED_HOLDERS = 2.0
-DOB_APART = "dates of birth more than a year apart"   # as _with_conflicts writes it
+DOB_APART = "dates of birth more than a year apart"   # as conflicts_sql writes it
 NOT_WORTH_REVIEWING = (DOB_APART, CLAIMED)
 _SIDE_BY_SIDE = ["forename", "surname", "date_of_birth", "gender", "postcode", "address"]
 CLERICAL_COLUMNS = ["review_id", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability",
@@ -73,38 +73,26 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     thresholds = Thresholds(settings.matching.auto_match_probability, settings.matching.clerical_lower_probability)
     register_udfs(con)
     floor = min(SCORE_FLOOR, thresholds.clerical_lower)
-    flagged = settings.matching.backend == "spark"
-    if flagged:
-        from matching.spark_backend import score_month_on_spark  # imports pyspark: only on this path
+    on_spark = settings.matching.backend == "spark"
+    if on_spark:
+        from matching.spark_backend import match_pairs_on_spark  # imports pyspark: only on this path
 
-        # the pairs with their conflict flags, scored in Spark, come back as Parquet into MONTH_PAIRS
-        work = score_month_on_spark(con, month, model, floor, into=MONTH_PAIRS,
-                                    address_similarity=settings.matching.household_address_similarity)
+        # up to the decisions in Spark: the pairs that matter, flagged and lifted by family evidence
+        work, best, scored = match_pairs_on_spark(con, month, model, floor, thresholds, decisions,
+                                                  settings.matching.household_address_similarity)
     else:
         work = _score_month_on_duckdb(con, month, model, version, floor)
     # who is who, not what they are called: the names and addresses stay in DuckDB (at county scale they are
     # most of the month's memory) and come out for the review queue's people only
-    people = con.execute(f"SELECT unique_id, source_dataset, household_key FROM {SOURCE_PEOPLE}").df()
+    people = con.execute(f"SELECT unique_id, source_dataset FROM {SOURCE_PEOPLE}").df()
     eh_people = con.execute(f"SELECT unique_id, family_id FROM {EH_PEOPLE}").df()
     rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
     exact = con.execute(f"SELECT unique_id, eh_person_id FROM {EXACT_MATCHES}").df()
     source_of = people.set_index("unique_id")["source_dataset"]
     family_of = eh_people.set_index("unique_id")["family_id"]
-    household_of = people.set_index("unique_id")["household_key"]
-    reviewed = _reviewed_pairs(decisions, rows)
-
-    best = con.execute(f"""SELECT unique_id, max(match_probability) AS match_probability FROM {MONTH_PAIRS}
-                           GROUP BY unique_id ORDER BY unique_id""").df()   # before pruning: calibration
-    # performance: only the pairs that can change a decision come to pandas, for the per-pair work below
-    pairs_that_matter(con, MONTH_PAIRS, PAIRS_KEPT, model, thresholds, reviewed["unique_id"])
-    con.execute(f"DROP TABLE {MONTH_PAIRS}").fetchall()
-    scored = _with_conflicts(con, PAIRS_KEPT, flagged)
-    con.execute(f"DROP TABLE {PAIRS_KEPT}").fetchall()
-    scored = with_family_evidence(scored, household_of, family_of,
-                                  family_of.value_counts(), model["probability_two_random_records_match"],
-                                  thresholds.clerical_lower, _namesakes_in_family(con),
-                                  frozenset(people.loc[people["source_dataset"].isin(_households_listing_people_once()),
-                                                       "unique_id"]))
+    reviewed = reviewed_pairs(decisions, rows)
+    if not on_spark:
+        best, scored = _pairs_with_family_evidence(con, model, thresholds, reviewed["unique_id"])
     # a common name at another address: review, unless the family's evidence explains it
     scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
     # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
@@ -121,7 +109,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     matched = set(decided.loc[decided["decision"].isin(MATCHED), "unique_id"])
     households = household_candidates(con, people.loc[~people["unique_id"].isin(matched), "unique_id"],
                                       settings.matching.household_address_similarity,
-                                      computed=HOUSEHOLD_HOMES if flagged else None)
+                                      computed=HOUSEHOLD_HOMES if on_spark else None)
     households = households.assign(eh_person_id=None, match_probability=float("nan"), match_weight=float("nan"),
                                    decision="household_candidate", method="probabilistic",
                                    reason="lives at this family's address")
@@ -152,6 +140,39 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     return MatchResult(matches.reset_index(drop=True), queue, stats, in_force)
 
 
+def _pairs_with_family_evidence(con: duckdb.DuckDBPyConnection, model: dict, thresholds: Thresholds,
+                                reviewed_people: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(each source person's best probability before pruning, for calibration; the pairs that can change a
+    decision, with conflicts_sql's flags and lifted by family evidence), from MONTH_PAIRS, which is dropped."""
+    best = con.execute(f"""SELECT unique_id, max(match_probability) AS match_probability FROM {MONTH_PAIRS}
+                           GROUP BY unique_id ORDER BY unique_id""").df()
+    # performance: only the pairs that can change a decision come to pandas, for the per-pair work after
+    pairs_that_matter(con, MONTH_PAIRS, PAIRS_KEPT, model, thresholds, reviewed_people)
+    con.execute(f"DROP TABLE {MONTH_PAIRS}").fetchall()
+    with_flags = f"""(SELECT p.*, f.* EXCLUDE (unique_id, eh_person_id) FROM {PAIRS_KEPT} p
+                   LEFT JOIN ({conflicts_sql(PAIRS_KEPT)}) f
+                          ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id)"""
+    keyed = con.execute(f"{keyed_pairs_sql(with_flags)} ORDER BY p.unique_id, p.eh_person_id").df()
+    con.execute(f"DROP TABLE {PAIRS_KEPT}").fetchall()
+    return best, with_family_evidence_of_households(keyed, model["probability_two_random_records_match"],
+                                                    thresholds.clerical_lower, namesakes_in_family(con))
+
+
+def keyed_pairs_sql(pairs: str) -> str:
+    """The table (or parenthesised query) `pairs` with family_evidence.PAIR_KEYS: the source person's household,
+    the Early Help person's family and its size, and whether the person's household lists each person once
+    (DuckDB SQL; the Spark backend renders the same string)."""
+    once = ", ".join(f"'{name}'" for name in _households_listing_people_once())
+    return f"""
+        SELECT p.*, s.household_key, e.family_id, m.family_size,
+               coalesce({f"s.source_dataset IN ({once})" if once else "false"}, false) AS listed_once
+        FROM {pairs} p
+        LEFT JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
+        LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
+        LEFT JOIN (SELECT family_id, count(*) AS family_size FROM {EH_PEOPLE} GROUP BY family_id) m
+               ON m.family_id = e.family_id"""
+
+
 def _households_listing_people_once() -> list[str]:
     """Sources whose household lists each person once (sources/<name>.py, PersonView.lists_people_once)."""
     return [source.name for source in matched_sources() if source.person and source.person.lists_people_once]
@@ -174,7 +195,7 @@ def _score_month_on_duckdb(con: duckdb.DuckDBPyConnection, month: str, model: di
     return {"pairs_scored": pairs_scored, "pairs_from_cache": 0}
 
 
-def _namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def namesakes_in_family(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """(eh_person_id, namesake): another member of the person's family of the same forename, or going by it as a
     middle name or known-as (a father and son, Shahid and Hassan Shahid)."""
     return con.execute(f"""
@@ -211,9 +232,9 @@ def _decide_per_source(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.D
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DECISION_COLUMNS)
 
 
-def _with_conflicts(con: duckdb.DuckDBPyConnection, pairs: str, flagged: bool) -> pd.DataFrame:
-    """The table `pairs` as a frame in a stable order, with (unless already `flagged`, as the Spark backend's)
-    `conflict`: why the pair must not be matched automatically, or NULL.
+def conflicts_sql(pairs: str) -> str:
+    """For each (unique_id, eh_person_id) in the table `pairs` (DuckDB SQL; the Spark backend renders the same
+    string for Spark): `conflict`, why the pair must not be matched automatically, or NULL.
 
     A UPN or NINO on both records that differs: two people. Dates of birth both known, more than a year apart
     and neither a day/month swap nor the same birthday (a mistyped year); or forenames both known that share
@@ -229,17 +250,6 @@ def _with_conflicts(con: duckdb.DuckDBPyConnection, pairs: str, flagged: bool) -
     `full_name_no_dob`: a weak pair whose date of birth is missing, not different, and whose full name
     agrees, which match_month still puts to the analyst.
     """
-    if flagged:
-        return con.execute(f"FROM {pairs} ORDER BY unique_id, eh_person_id").df()
-    return con.execute(f"""
-        SELECT p.*, f.* EXCLUDE (unique_id, eh_person_id) FROM {pairs} p
-        LEFT JOIN ({conflicts_sql(pairs)}) f ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id
-        ORDER BY p.unique_id, p.eh_person_id""").df()
-
-
-def conflicts_sql(pairs: str) -> str:
-    """The flags of _with_conflicts for each (unique_id, eh_person_id) in the table `pairs` (DuckDB SQL; the
-    Spark backend renders the same string for Spark)."""
     return f"""
             SELECT p.unique_id, p.eh_person_id,
                    CASE WHEN e.upn <> s.upn OR e.nino <> s.nino THEN 'UPN or NINO differs'
@@ -288,7 +298,7 @@ def conflicts_sql(pairs: str) -> str:
         """
 
 
-def _reviewed_pairs(decisions: pd.DataFrame | None, rows: pd.DataFrame) -> pd.DataFrame:
+def reviewed_pairs(decisions: pd.DataFrame | None, rows: pd.DataFrame) -> pd.DataFrame:
     """The analyst's decisions as (source person, Early Help person) pairs: a decision on any of a person's rows."""
     if decisions is None or decisions.empty:
         return pd.DataFrame(columns=["unique_id", "eh_person_id", "decision"])

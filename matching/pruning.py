@@ -25,10 +25,22 @@ from matching.train import THRESHOLDS_KEY
 def pairs_that_matter(con: duckdb.DuckDBPyConnection, pairs: str, into: str, model: dict[str, Any],
                       configured: Thresholds, reviewed_people: pd.Series) -> None:
     """The TEMP table `into`: the table `pairs` (unique_id, eh_person_id, match_probability, ...) less the pairs
-    that cannot change a decision.
+    that cannot change a decision (pairs_that_matter_sql); reviewed_people: the source people the analyst
+    decided on."""
+    con.register("_cf_reviewed_people", pd.DataFrame({"unique_id": reviewed_people.astype(str).unique()}))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS "
+                    f"{pairs_that_matter_sql(pairs, '_cf_reviewed_people', model, configured)}").fetchall()
+    finally:
+        con.unregister("_cf_reviewed_people")
+
+
+def pairs_that_matter_sql(pairs: str, reviewed: str, model: dict[str, Any], configured: Thresholds) -> str:
+    """The pairs of the table `pairs` that can change a decision (DuckDB SQL; the Spark backend renders the same
+    string). reviewed: a table of the unique_id of the source people the analyst decided on.
 
     A source person's household is SOURCE_PEOPLE.household_key, an Early Help person's family EH_PEOPLE.family_id
-    (a pair missing either is in no group); reviewed_people: the source people the analyst decided on.
+    (a pair missing either is in no group).
 
     The clerical bar is the lowest of the configured one and every source's calibrated one; the support floor
     is the configured clerical bar (match_month passes it to with_family_evidence).
@@ -39,15 +51,14 @@ def pairs_that_matter(con: duckdb.DuckDBPyConnection, pairs: str, into: str, mod
                  LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id"""
     # The groups come from the keys and probabilities alone (a window over the pairs' every column took half as
     # long again at county scale); a missing household or family is in no group: NULL keys never join.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {into} AS
+    return f"""
         WITH liftable AS (
             SELECT s.household_key, e.family_id FROM {pairs} p {people}
             GROUP BY s.household_key, e.family_id
-            HAVING count(p.match_probability) >= 2 AND max(p.match_probability) >= $support_floor)
+            HAVING count(p.match_probability) >= 2
+               AND max(p.match_probability) >= CAST({float(configured.clerical_lower)!r} AS DOUBLE))
         SELECT p.* FROM {pairs} p {people}
         LEFT JOIN liftable l ON l.household_key = s.household_key AND l.family_id = e.family_id
-        WHERE p.match_probability >= $clerical_bar OR l.household_key IS NOT NULL
-           OR p.unique_id IN (SELECT unnest($reviewed::VARCHAR[]))
-    """, {"clerical_bar": clerical_bar, "support_floor": configured.clerical_lower,
-          "reviewed": [str(person) for person in reviewed_people]}).fetchall()
+        WHERE p.match_probability >= CAST({float(clerical_bar)!r} AS DOUBLE) OR l.household_key IS NOT NULL
+           OR p.unique_id IN (SELECT unique_id FROM {reviewed})
+    """

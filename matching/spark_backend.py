@@ -1,13 +1,15 @@
-"""matching.backend: spark. The month's person views, exact pass, scoring, conflict flags and households in Spark.
+"""matching.backend: spark. Everything before the decisions in Spark: the month's person views, exact pass,
+scoring, conflict flags, pruning, family evidence and households.
 
 The warehouse writes the month's staging rows to Parquet in an owner-only work folder beside it (removed
 after); Spark, in local mode, reads them and runs the same SQL (written once for DuckDB, rendered for Spark by
-sqlglot with the few fixes in `render`) and the same saved model through Splink's SparkAPI. The people and
-exact matches come back to the caller's DuckDB connection as the TEMP tables the DuckDB path leaves, and the
-scored pairs with their conflict flags as Parquet read into the TEMP table match_month prunes, and every source
-person's candidate households into HOUSEHOLD_HOMES: pruning, family evidence and decisions are shared by both
-backends. Spark scores every month cold: the score cache (matching/cache.py) lives in the warehouse and serves
-the DuckDB path only.
+sqlglot with the few fixes in `render`) and the same saved model through Splink's SparkAPI. Family evidence is
+the DuckDB path's own pandas code, run by Spark on buckets of whole source households. The people and exact
+matches come back to the caller's DuckDB connection as the TEMP tables the DuckDB path leaves, the pairs that
+matter (flagged and lifted) as Parquet read into pandas, and every source person's candidate households into
+HOUSEHOLD_HOMES. The decisions, which apply rules across a whole source (one person per UPN or NINO, thresholds
+calibrated per source), run on the pairs kept, in pandas, on both backends. Spark scores every month cold: the
+score cache (matching/cache.py) lives in the warehouse and serves the DuckDB path only.
 """
 
 from __future__ import annotations
@@ -26,19 +28,23 @@ from typing import Any, cast
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import sqlglot
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession, functions
 from pyspark.sql.functions import arrow_udf
+from pyspark.sql.types import StringType, StructField, StructType
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 from splink import Linker
 from splink.backends.spark import SparkAPI, similarity_jar_location
 from sqlglot import exp
 
+from matching.decisions import Thresholds
 from matching.exact import EXACT_MATCHES, exact_matches_statement
+from matching.family_evidence import PAIR_KEYS, with_family_evidence_of_households
 from matching.households import HOUSEHOLD_HOMES, household_homes_sql
-from matching.match import conflicts_sql
+from matching.match import conflicts_sql, keyed_pairs_sql, namesakes_in_family, reviewed_pairs
 from matching.person_views import (
     EH_MODEL_INPUT,
     EH_PEOPLE,
@@ -49,6 +55,7 @@ from matching.person_views import (
     source_model_input_statement,
 )
 from matching.predict import tf_lookup
+from matching.pruning import pairs_that_matter_sql
 from matching.train import TF_KEYS_HASHED, splink_settings
 from matching.udfs import TOKEN_SET_RATIO, token_set_ratio_of
 from sources.registry import source_names
@@ -166,11 +173,13 @@ def run_statement(spark: SparkSession, statement: str, work_dir: Path) -> None:
     frame.createOrReplaceTempView(name)
 
 
-def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict[str, Any],
-                         threshold: float, into: str, address_similarity: float) -> dict[str, int]:
-    """The month's scored pairs (the columns of matching.match.MONTH_PAIRS) with their conflict flags, and the
-    counts of the work done, computed in Spark; leaves the person views and exact matches on `con` as TEMP tables,
-    as the DuckDB path does, and every source person's candidate households as HOUSEHOLD_HOMES."""
+def match_pairs_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict[str, Any], threshold: float,
+                         thresholds: Thresholds, decisions: pd.DataFrame | None, address_similarity: float
+                         ) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
+    """What the DuckDB path computes before the decisions, computed in Spark: (the counts of the work done; each
+    source person's best probability before pruning; the pairs that can change a decision, with their conflict
+    flags and family evidence, in match_month's order). Leaves the person views and exact matches on `con` as
+    TEMP tables, as the DuckDB path does, and every source person's candidate households as HOUSEHOLD_HOMES."""
     with _work_folder(con) as work_dir:
         spark = spark_session(work_dir)
         try:
@@ -181,13 +190,21 @@ def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict
                 run_statement(spark, statement, work_dir)
             _return_tables(con, spark, month, work_dir)
             pairs_scored = _score_pairs(con, spark, model, threshold, work_dir)
-            spark.sql(f"""
+            _computed_once(spark, "cf_month_pairs", spark.sql(f"""
                 SELECT p.*, f.conflict, f.caution, f.weak, f.full_name_no_dob FROM cf_scored_pairs p
                 LEFT JOIN ({render(conflicts_sql("cf_scored_pairs"))}) f
-                       ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id
-            """).write.parquet(str(work_dir / "tables" / "month_pairs"))
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS "
-                        f"FROM read_parquet('{work_dir}/tables/month_pairs/*.parquet')").fetchall()
+                       ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id"""), work_dir)
+            best = _to_duckdb(con, spark.sql("SELECT unique_id, max(match_probability) AS match_probability "
+                                             "FROM cf_month_pairs GROUP BY unique_id"), "best", work_dir)
+            reviewed = reviewed_pairs(decisions, con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}"
+                                                              ).df())["unique_id"].astype(str).unique()
+            spark.createDataFrame([(person,) for person in reviewed], "unique_id string"
+                                  ).createOrReplaceTempView("cf_reviewed_people")
+            kept = f"({pairs_that_matter_sql('cf_month_pairs', 'cf_reviewed_people', model, thresholds)})"
+            evidenced = _with_family_evidence(spark.sql(render(keyed_pairs_sql(kept))),
+                                              model["probability_two_random_records_match"],
+                                              thresholds.clerical_lower, namesakes_in_family(con))
+            scored = _to_duckdb(con, evidenced, "scored", work_dir)
             # households for every source person (whether matched is decided later, in DuckDB): a person's
             # candidate households depend on nobody else, so household_candidates picks the unmatched ones'
             homes = work_dir / "tables" / HOUSEHOLD_HOMES
@@ -196,7 +213,40 @@ def score_month_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict
                         f"FROM read_parquet('{homes}/*.parquet')").fetchall()
         finally:
             spark.stop()
-    return {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}
+    return {"pairs_scored": int(pairs_scored), "pairs_from_cache": 0}, best, scored
+
+
+def _computed_once(spark: SparkSession, name: str, frame: DataFrame, work_dir: Path) -> None:
+    """`frame` written to Parquet and read back as the view `name`: what reads it twice does not compute it twice."""
+    path = work_dir / "tables" / name
+    frame.write.parquet(str(path))
+    spark.read.parquet(str(path)).createOrReplaceTempView(name)
+
+
+def _to_duckdb(con: duckdb.DuckDBPyConnection, frame: DataFrame, name: str, work_dir: Path) -> pd.DataFrame:
+    """`frame` as pandas, through Parquet and DuckDB, in match_month's order (by source person, then Early Help
+    person)."""
+    path = work_dir / "results" / name
+    frame.write.parquet(str(path))
+    order = "unique_id, eh_person_id" if "eh_person_id" in frame.columns else "unique_id"
+    return con.execute(f"FROM read_parquet('{path}/*.parquet') ORDER BY {order}").df()
+
+
+def _with_family_evidence(pairs: DataFrame, model_prior: float, support_floor: float,
+                          namesakes: pd.DataFrame) -> DataFrame:
+    """family_evidence.with_family_evidence_of_households on `pairs` (with its PAIR_KEYS), in Spark: the pairs
+    are grouped into buckets of whole source households (every rule works within one household), and each bucket
+    runs the same pandas code as the DuckDB path, so the answers are the same by construction."""
+    schema = StructType([column for column in pairs.schema.fields if column.name not in PAIR_KEYS]
+                        + [StructField("reason", StringType())])
+
+    def evidence(frame: pd.DataFrame) -> pd.DataFrame:
+        return with_family_evidence_of_households(frame, model_prior, support_floor, namesakes)[schema.fieldNames()]
+
+    # a bucket a call: many households to a pandas call (one call a household would cost more than the rules)
+    buckets = 8 * pairs.sparkSession.sparkContext.defaultParallelism
+    bucket = functions.pmod(functions.xxhash64("household_key"), functions.lit(buckets))
+    return pairs.groupBy(bucket).applyInPandas(evidence, schema)
 
 
 @contextmanager

@@ -95,6 +95,8 @@ def test_spark_matches_the_town_as_duckdb_does(town):
         assert len(spark_runs[month].matches) > 0
         _assert_same_answers(duckdb_runs[month], spark_runs[month])
     _assert_same_answers(cold, duckdb_runs[LAST_MONTH])   # a cached month equals a cold month
+    # family evidence is worked out in Spark too, and lifts pairs there as on DuckDB
+    assert spark_runs[LAST_MONTH].matches["reason"].str.contains("family evidence").sum() >= 3
     # households are found in Spark too: some of the last month's unmatched people live at a family's address
     assert (spark_runs[LAST_MONTH].matches["decision"] == "household_candidate").sum() >= 3
     counts = {key: value for key, value in spark_runs[LAST_MONTH].stats.items() if not key.startswith("pairs_")}
