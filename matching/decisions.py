@@ -24,6 +24,11 @@ TIED_NOT_REVIEWED_BELOW = 0.2
 _TIE = 1e-9
 
 
+def is_true(flags: pd.Series) -> pd.Series:
+    """True where a flag is true: a flag nobody set (NULL) is false, whatever dtype the flags arrived in."""
+    return flags.astype("boolean").fillna(False).astype(bool)
+
+
 @dataclass(frozen=True)
 class Thresholds:
     auto_match: float
@@ -72,7 +77,7 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
 
     # Below the bar, a weak pair is not worth an analyst's time: across a county the same name with no date of
     # birth or address to back it is nearly always someone else, and so is a record with another UPN/NINO.
-    weak = scored["weak"].fillna(False).astype(bool) if "weak" in scored else pd.Series(False, index=scored.index)
+    weak = is_true(scored["weak"]) if "weak" in scored else pd.Series(False, index=scored.index)
     worth_reviewing = ~weak | (scores["match_probability"] >= thresholds.auto_match)
     candidates = without_rejected(scores[~scores["unique_id"].isin(decided_people) & worth_reviewing
                                          & (scores["match_probability"] >= thresholds.clerical_lower)])

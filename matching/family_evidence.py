@@ -33,7 +33,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from matching.decisions import TIE_BREAK_MARGIN
+from matching.decisions import TIE_BREAK_MARGIN, is_true
 
 CLAIMED = "this family member fits another person of this household better"
 SAME_NAME_IN_HOUSEHOLD = "another person of this household fits this family member as well"
@@ -92,7 +92,7 @@ def with_family_evidence_of_households(pairs: pd.DataFrame, model_prior: float, 
         pairs.drop(columns=PAIR_KEYS), people.set_index("unique_id")["household_key"].dropna(),
         members.set_index("eh_person_id")["family_id"],
         members.drop_duplicates("family_id").set_index("family_id")["family_size"], model_prior, support_floor,
-        namesakes, frozenset(people.loc[people["listed_once"].fillna(False).astype(bool), "unique_id"]))
+        namesakes, frozenset(people.loc[is_true(people["listed_once"]), "unique_id"]))
 
 
 def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series,
@@ -111,7 +111,7 @@ def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     paired = _one_to_one(pairs)
     claimed = _claimed_by_a_co_member(pairs, paired)
     scored.loc[claimed, "conflict"] = CLAIMED   # whether or not any pair is lifted: a household's own fact
-    paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
+    paired["anchor"] = (~is_true(paired["weak"])) & (paired["match_probability"] >= support_floor)
     group = paired.groupby(["household", "family"], sort=False)
     paired["co_support"] = group["unique_id"].transform("count") - 1
     forename_agrees = paired["mw_forename"].fillna(0) > 0 if "mw_forename" in paired else True

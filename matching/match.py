@@ -11,7 +11,7 @@ import pandas as pd
 
 from matching.cache import score_with_cache
 from matching.calibration import thresholds_in_force
-from matching.decisions import DECISION_COLUMNS, Thresholds, decide
+from matching.decisions import DECISION_COLUMNS, Thresholds, decide, is_true
 from matching.exact import EXACT_MATCHES, find_exact_matches
 from matching.explain import why_borderline
 from matching.family_evidence import CLAIMED, with_family_evidence_of_households
@@ -97,7 +97,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     scored["conflict"] = scored["conflict"].fillna(scored.pop("caution"))
     # a date of birth nobody recorded is not one that disagrees: the full name alone is worth an analyst's
     # look (but never anchors family evidence, above)
-    scored["weak"] = scored["weak"].fillna(False).astype(bool) & ~scored.pop("full_name_no_dob").astype(bool)
+    scored["weak"] = is_true(scored["weak"]) & ~is_true(scored.pop("full_name_no_dob"))
     # below the bar, a pair whose dates of birth are years apart, or whose register person is a co-member's, is
     # someone else (on the development towns none of them was the person): not worth the analyst's time
     scored["weak"] |= scored["conflict"].isin(NOT_WORTH_REVIEWING)

@@ -16,6 +16,7 @@ from matching.decisions import (
     TIED_NOT_REVIEWED_BELOW,
     Thresholds,
     _one_person_per_id,
+    is_true,
 )
 from matching.family_evidence import (
     CLAIMED,
@@ -61,7 +62,7 @@ def with_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_o
     if claimed:
         index = scored.set_index(["unique_id", "eh_person_id"]).index
         scored.loc[scored.index[index.get_indexer(list(claimed))], "conflict"] = CLAIMED
-    paired["anchor"] = (~paired["weak"].fillna(False).astype(bool)) & (paired["match_probability"] >= support_floor)
+    paired["anchor"] = (~is_true(paired["weak"])) & (paired["match_probability"] >= support_floor)
     group = paired.groupby(["household", "family"])
     paired["co_support"] = group["unique_id"].transform("count") - 1
     forename_agrees = paired["mw_forename"].fillna(0) > 0 if "mw_forename" in paired else True
@@ -201,7 +202,7 @@ def decide(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.DataFrame, so
 
     # Below the bar, a weak pair is not worth an analyst's time: across a county the same name with no date of
     # birth or address to back it is nearly always someone else, and so is a record with another UPN/NINO.
-    weak = scored["weak"].fillna(False).astype(bool) if "weak" in scored else pd.Series(False, index=scored.index)
+    weak = is_true(scored["weak"]) if "weak" in scored else pd.Series(False, index=scored.index)
     worth_reviewing = ~weak | (scores["match_probability"] >= thresholds.auto_match)
     candidates = without_rejected(scores[~scores["unique_id"].isin(decided_people) & worth_reviewing
                                          & (scores["match_probability"] >= thresholds.clerical_lower)])
