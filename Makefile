@@ -37,12 +37,13 @@ lint: $(STAMP)
 
 # Two workers (pytest-xdist), one per core; a test file stays on one worker, so its module fixtures are built once.
 TEST_WORKERS ?= 2
+PARALLEL = -n $(TEST_WORKERS) --dist loadfile
 test: $(STAMP) chromium java lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(BIN)/python -m pytest $(PARALLEL) --durations=15
 
 # The quick set for a developer: everything but the slow, browser and Spark tests.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not browser and not spark"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow and not browser and not spark"
 
 # The UI has no login of its own: it listens on this machine only (put it behind the council's own sign-in,
 # see the README). Its instance is the data folder's, as `cfam run` uses; every file it writes is owner-only.

@@ -167,10 +167,9 @@ def run_statement(spark: SparkSession, statement: str, work_dir: Path) -> None:
     name = target.name
     frame = spark.sql(render(parsed.expression.sql(dialect="duckdb")))
     if parsed.kind == "TABLE":
-        path = work_dir / "tables" / name
-        frame.write.mode("overwrite").parquet(str(path))
-        frame = spark.read.parquet(str(path))
-    frame.createOrReplaceTempView(name)
+        _computed_once(spark, name, frame, work_dir)
+    else:
+        frame.createOrReplaceTempView(name)
 
 
 def match_pairs_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict[str, Any], threshold: float,
@@ -219,7 +218,7 @@ def match_pairs_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict
 def _computed_once(spark: SparkSession, name: str, frame: DataFrame, work_dir: Path) -> None:
     """`frame` written to Parquet and read back as the view `name`: what reads it twice does not compute it twice."""
     path = work_dir / "tables" / name
-    frame.write.parquet(str(path))
+    frame.write.mode("overwrite").parquet(str(path))
     spark.read.parquet(str(path)).createOrReplaceTempView(name)
 
 
@@ -320,11 +319,10 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, spark: SparkSession, model: dic
     weights = ", ".join(f"mw_{comparison['output_column_name']}" for comparison in settings["comparisons"])
     # Splink orders each pair by source_dataset: the register's person ('early_help', person_views.EH_PEOPLE)
     # goes on the left.
-    spark.sql(f"""
+    _computed_once(spark, "cf_scored_pairs", spark.sql(f"""
         SELECT CASE WHEN source_dataset_l = 'early_help' THEN unique_id_l ELSE unique_id_r END AS eh_person_id,
                CASE WHEN source_dataset_l = 'early_help' THEN unique_id_r ELSE unique_id_l END AS unique_id,
                match_weight, match_probability, {weights}
         FROM {predictions.physical_name}
-    """).write.parquet(str(work_dir / "tables" / "scored_pairs"))
-    spark.read.parquet(str(work_dir / "tables" / "scored_pairs")).createOrReplaceTempView("cf_scored_pairs")
+    """), work_dir)
     return int(pairs_scored)
