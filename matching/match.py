@@ -90,7 +90,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     exact = con.execute(f"SELECT unique_id, eh_person_id FROM {EXACT_MATCHES}").df()
     source_of = people.set_index("unique_id")["source_dataset"]
     family_of = eh_people.set_index("unique_id")["family_id"]
-    reviewed = reviewed_pairs(decisions, rows)
+    reviewed = reviewed_pairs(con, decisions)
     if not on_spark:
         best, scored = _pairs_with_family_evidence(con, model, thresholds, reviewed["unique_id"])
     # a common name at another address: review, unless the family's evidence explains it
@@ -149,10 +149,8 @@ def _pairs_with_family_evidence(con: duckdb.DuckDBPyConnection, model: dict, thr
     # performance: only the pairs that can change a decision come to pandas, for the per-pair work after
     pairs_that_matter(con, MONTH_PAIRS, PAIRS_KEPT, model, thresholds, reviewed_people)
     con.execute(f"DROP TABLE {MONTH_PAIRS}").fetchall()
-    with_flags = f"""(SELECT p.*, f.* EXCLUDE (unique_id, eh_person_id) FROM {PAIRS_KEPT} p
-                   LEFT JOIN ({conflicts_sql(PAIRS_KEPT)}) f
-                          ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id)"""
-    keyed = con.execute(f"{keyed_pairs_sql(with_flags)} ORDER BY p.unique_id, p.eh_person_id").df()
+    keyed = con.execute(f"{keyed_pairs_sql(f'({conflicts_sql(PAIRS_KEPT)})')} ORDER BY p.unique_id, p.eh_person_id"
+                        ).df()
     con.execute(f"DROP TABLE {PAIRS_KEPT}").fetchall()
     return best, with_family_evidence_of_households(keyed, model["probability_two_random_records_match"],
                                                     thresholds.clerical_lower, namesakes_in_family(con))
@@ -233,8 +231,8 @@ def _decide_per_source(scored: pd.DataFrame, exact: pd.DataFrame, reviewed: pd.D
 
 
 def conflicts_sql(pairs: str) -> str:
-    """For each (unique_id, eh_person_id) in the table `pairs` (DuckDB SQL; the Spark backend renders the same
-    string for Spark): `conflict`, why the pair must not be matched automatically, or NULL.
+    """The table `pairs` (unique_id, eh_person_id, ...) with four flags (DuckDB SQL; the Spark backend renders
+    the same string for Spark): `conflict`, why the pair must not be matched automatically, or NULL.
 
     A UPN or NINO on both records that differs: two people. Dates of birth both known, more than a year apart
     and neither a day/month swap nor the same birthday (a mistyped year); or forenames both known that share
@@ -251,7 +249,7 @@ def conflicts_sql(pairs: str) -> str:
     agrees, which match_month still puts to the analyst.
     """
     return f"""
-            SELECT p.unique_id, p.eh_person_id,
+            SELECT p.*,
                    CASE WHEN e.upn <> s.upn OR e.nino <> s.nino THEN 'UPN or NINO differs'
                         WHEN abs(date_diff('day', e.dob, s.dob)) > 365
                              AND NOT (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob))
@@ -287,8 +285,8 @@ def conflicts_sql(pairs: str) -> str:
                        AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak,
                    coalesce((e.dob IS NULL OR s.dob IS NULL) AND e.surname_std = s.surname_std
                             AND list_has_any(e.forename_formal, s.forename_formal), false) AS full_name_no_dob
-            FROM {pairs} p JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
-            JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
+            FROM {pairs} p LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
+            LEFT JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
             LEFT JOIN (SELECT forename_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) f
                    ON f.forename_std = e.forename_std
             LEFT JOIN (SELECT surname_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) n
@@ -298,13 +296,24 @@ def conflicts_sql(pairs: str) -> str:
         """
 
 
-def reviewed_pairs(decisions: pd.DataFrame | None, rows: pd.DataFrame) -> pd.DataFrame:
-    """The analyst's decisions as (source person, Early Help person) pairs: a decision on any of a person's rows."""
+def reviewed_pairs(con: duckdb.DuckDBPyConnection, decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """The analyst's decisions as (source person, Early Help person) pairs: a decision on any of a person's rows
+    (SOURCE_ROWS); of several on one pair, the latest month's, then the last given. In DuckDB: the few decisions
+    go to the rows, not the county's rows to pandas."""
     if decisions is None or decisions.empty:
         return pd.DataFrame(columns=["unique_id", "eh_person_id", "decision"])
-    ordered = decisions.sort_values("month", kind="stable") if "month" in decisions else decisions
-    pairs = ordered.merge(rows, on=["source", "row_key"])[["unique_id", "eh_person_id", "decision"]]
-    return pairs.drop_duplicates(["unique_id", "eh_person_id"], keep="last")
+    given = decisions[["source", "row_key", "eh_person_id", "decision"]].assign(
+        month=decisions["month"] if "month" in decisions else pd.NA, given=range(len(decisions)))
+    con.register("_cf_decisions", given.astype({"month": "string"}))
+    try:
+        return con.execute(f"""
+            SELECT r.unique_id, d.eh_person_id, d.decision FROM _cf_decisions d
+            JOIN {SOURCE_ROWS} r ON r.source = d.source AND r.row_key = d.row_key
+            QUALIFY row_number() OVER (PARTITION BY r.unique_id, d.eh_person_id
+                                       ORDER BY d.month DESC NULLS FIRST, d.given DESC) = 1
+            ORDER BY d.month NULLS LAST, d.given""").df()
+    finally:
+        con.unregister("_cf_decisions")
 
 
 def _clerical_queue(con: duckdb.DuckDBPyConnection, decided: pd.DataFrame, scored: pd.DataFrame,

@@ -189,14 +189,10 @@ def match_pairs_on_spark(con: duckdb.DuckDBPyConnection, month: str, model: dict
                 run_statement(spark, statement, work_dir)
             _return_tables(con, spark, month, work_dir)
             pairs_scored = _score_pairs(con, spark, model, threshold, work_dir)
-            _computed_once(spark, "cf_month_pairs", spark.sql(f"""
-                SELECT p.*, f.conflict, f.caution, f.weak, f.full_name_no_dob FROM cf_scored_pairs p
-                LEFT JOIN ({render(conflicts_sql("cf_scored_pairs"))}) f
-                       ON f.unique_id = p.unique_id AND f.eh_person_id = p.eh_person_id"""), work_dir)
+            _computed_once(spark, "cf_month_pairs", spark.sql(render(conflicts_sql("cf_scored_pairs"))), work_dir)
             best = _to_duckdb(con, spark.sql("SELECT unique_id, max(match_probability) AS match_probability "
                                              "FROM cf_month_pairs GROUP BY unique_id"), "best", work_dir)
-            reviewed = reviewed_pairs(decisions, con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}"
-                                                              ).df())["unique_id"].astype(str).unique()
+            reviewed = reviewed_pairs(con, decisions)["unique_id"].astype(str).unique()
             spark.createDataFrame([(person,) for person in reviewed], "unique_id string"
                                   ).createOrReplaceTempView("cf_reviewed_people")
             kept = f"({pairs_that_matter_sql('cf_month_pairs', 'cf_reviewed_people', model, thresholds)})"

@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from matching.decisions import Thresholds, decide
+from matching.match import reviewed_pairs
+from matching.person_views import SOURCE_ROWS
 
 THRESHOLDS = Thresholds(auto_match=0.99, clerical_lower=0.5)
 SOURCE_OF = pd.Series({"s1": "police", "s2": "police", "s3": "dwp", "s4": "dwp", "s5": "school_attendance"})
@@ -98,3 +101,22 @@ def _write(root: Path, month: str, rows: list[tuple[str, str, str, str]]) -> Non
     frame = pd.DataFrame(rows, columns=["source", "row_key", "eh_person_id", "decision"])
     frame.insert(0, "review_id", range(len(frame)))
     frame.to_csv(folder / "decisions.csv", index=False)
+
+
+def test_the_analysts_latest_decision_on_a_person_stands_whichever_of_their_rows_it_was_made_on():
+    con = duckdb.connect()
+    con.execute(f"""CREATE TEMP TABLE {SOURCE_ROWS} AS SELECT * FROM (VALUES
+                    ('police', 'r1', 's1'), ('police', 'r2', 's1'), ('dwp', 'r1', 's3')) t(source, row_key, unique_id)""")
+    decisions = pd.DataFrame([
+        ("police", "r1", "e1", "accept", "2016-10"),
+        ("police", "r2", "e1", "reject", "2016-12"),    # the same person on another row, later: stands
+        ("police", "r1", "e1", "accept", "2016-11"),
+        ("dwp", "r1", "e3", "reject", "2016-11"),
+        ("dwp", "r1", "e3", "accept", "2016-11"),        # the same month: the last given stands
+        ("dwp", "r9", "e3", "accept", "2016-12"),        # a row no longer in the extracts: nobody
+    ], columns=["source", "row_key", "eh_person_id", "decision", "month"])
+
+    reviewed = reviewed_pairs(con, decisions)
+
+    assert _by_pair(reviewed) == {("s1", "e1"): "reject", ("s3", "e3"): "accept"}
+    assert reviewed_pairs(con, None).empty and reviewed_pairs(con, decisions.iloc[:0]).empty
