@@ -69,7 +69,10 @@ def person_view_statements(month: str) -> list[str]:
                                    ORDER BY eha_end_date IS NULL DESC, eha_start_date DESC NULLS LAST, family_id,
                                             row_number) = 1
     """, f"""
-        CREATE OR REPLACE TEMP TABLE cf_source_all_rows AS
+        -- a view, not a table: the two aggregates below read the extracts' columns straight from the warehouse,
+        -- and the memory a copy of every row would hold is left to them (at county scale, under the 2GB memory
+        -- limit, half the time of the person views)
+        CREATE OR REPLACE TEMP VIEW cf_source_all_rows AS
         SELECT *, source || '-' || left(md5(source || '|' || person_key), 16) AS unique_id,
                -- (month, row_number) as one number, in the same order: arg_max over a tuple compares structs,
                -- twice as slow at county scale
@@ -108,7 +111,7 @@ def person_view_statements(month: str) -> list[str]:
                    AS household_key,
                count(DISTINCT row_key) AS row_keys
         FROM cf_source_all_rows GROUP BY source, unique_id
-    """, "DROP TABLE cf_source_all_rows",
+    """, "DROP VIEW cf_source_all_rows",
         f"CREATE OR REPLACE TEMP VIEW {EH_MODEL_INPUT} AS SELECT {', '.join(PERSON_COLUMNS)} FROM {EH_PEOPLE}"]
     literal = f"'{parse_month(month)}'"   # YYYY-MM, checked: safe to write into the SQL
     return [statement.replace("$month", literal) for statement in statements]
