@@ -106,7 +106,8 @@ def _write(root: Path, month: str, rows: list[tuple[str, str, str, str]]) -> Non
 def test_the_analysts_latest_decision_on_a_person_stands_whichever_of_their_rows_it_was_made_on():
     con = duckdb.connect()
     con.execute(f"""CREATE TEMP TABLE {SOURCE_ROWS} AS SELECT * FROM (VALUES
-                    ('police', 'r1', 's1'), ('police', 'r2', 's1'), ('dwp', 'r1', 's3')) t(source, row_key, unique_id)""")
+                    ('police', 'r1', 's1'), ('police', 'r2', 's1'), ('dwp', 'r1', 's3'))
+                    t(source, row_key, unique_id)""")
     decisions = pd.DataFrame([
         ("police", "r1", "e1", "accept", "2016-10"),
         ("police", "r2", "e1", "reject", "2016-12"),    # the same person on another row, later: stands
