@@ -149,8 +149,8 @@ def _pairs_with_family_evidence(con: duckdb.DuckDBPyConnection, model: dict, thr
     # performance: only the pairs that can change a decision come to pandas, for the per-pair work after
     pairs_that_matter(con, MONTH_PAIRS, PAIRS_KEPT, model, thresholds, reviewed_people)
     con.execute(f"DROP TABLE {MONTH_PAIRS}").fetchall()
-    keyed = con.execute(f"{keyed_pairs_sql(f'({conflicts_sql(PAIRS_KEPT)})')} ORDER BY p.unique_id, p.eh_person_id"
-                        ).df()
+    flagged = f"({conflicts_sql(PAIRS_KEPT)})"
+    keyed = con.execute(f"{keyed_pairs_sql(flagged)} ORDER BY p.unique_id, p.eh_person_id").df()
     con.execute(f"DROP TABLE {PAIRS_KEPT}").fetchall()
     return best, with_family_evidence_of_households(keyed, model["probability_two_random_records_match"],
                                                     thresholds.clerical_lower, namesakes_in_family(con))
