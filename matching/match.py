@@ -86,7 +86,6 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     # most of the month's memory) and come out for the review queue's people only
     people = con.execute(f"SELECT unique_id, source_dataset FROM {SOURCE_PEOPLE}").df()
     eh_people = con.execute(f"SELECT unique_id, family_id FROM {EH_PEOPLE}").df()
-    rows = con.execute(f"SELECT source, row_key, unique_id FROM {SOURCE_ROWS}").df()
     exact = con.execute(f"SELECT unique_id, eh_person_id FROM {EXACT_MATCHES}").df()
     source_of = people.set_index("unique_id")["source_dataset"]
     family_of = eh_people.set_index("unique_id")["family_id"]
@@ -119,8 +118,7 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
                          for reason, note in zip(decided["reason"], decided["note"], strict=True)]
 
     person_level = pd.concat([decided, households], ignore_index=True)
-    matches = person_level.merge(rows, on="unique_id").assign(month=month, model_version=version)
-    matches = matches[MATCH_COLUMNS].sort_values(["source", "row_key", "decision", "eh_person_id", "eh_family_id"])
+    matches = _match_rows(con, person_level, month, version)
     queue = _clerical_queue(con, decided, scored, model)
 
     stats: dict[str, int | float | str] = {
@@ -138,6 +136,27 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     for (source, decision), count in person_level.groupby(["source", "decision"])["unique_id"].nunique().items():
         stats[f"people_{source}_{decision}"] = int(count)
     return MatchResult(matches.reset_index(drop=True), queue, stats, in_force)
+
+
+def _match_rows(con: duckdb.DuckDBPyConnection, person_level: pd.DataFrame, month: str,
+                version: str) -> pd.DataFrame:
+    """MATCH_COLUMNS: each person's decisions on every row of theirs (SOURCE_ROWS), in a stable order. Joined and
+    sorted in DuckDB: at county scale the rows are millions and stay there until the result is read."""
+    texts = ["unique_id", "eh_person_id", "eh_family_id", "decision", "method", "reason"]
+    # string dtype, so DuckDB never guesses a column's type from a sample of leading NULLs
+    decided = person_level[[*texts, "match_probability", "match_weight"]].astype(dict.fromkeys(texts, "string"))
+    con.register("_cf_person_level", decided)
+    try:
+        return con.execute(f"""
+            SELECT $month AS month, r.source, r.row_key, p.eh_person_id, p.eh_family_id,
+                   CAST(p.match_probability AS DOUBLE) AS match_probability,
+                   CAST(p.match_weight AS DOUBLE) AS match_weight, p.decision, p.method,
+                   $version AS model_version, p.reason
+            FROM _cf_person_level p JOIN {SOURCE_ROWS} r USING (unique_id)
+            ORDER BY r.source, r.row_key, p.decision, p.eh_person_id NULLS LAST, p.eh_family_id NULLS LAST""",
+                           {"month": month, "version": version}).df()
+    finally:
+        con.unregister("_cf_person_level")
 
 
 def _pairs_with_family_evidence(con: duckdb.DuckDBPyConnection, model: dict, thresholds: Thresholds,
