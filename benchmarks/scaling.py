@@ -12,11 +12,11 @@ are the child's and its descendants', Spark's JVM included: benchmarks/process_t
   cached  matching.match_month for 2017-01 on the cache the cold run left: the incremental case as it really
           happens, the next month's extracts arrive (new rows, new people, changed addresses) and only the
           new or changed people are scored; the rest comes from matching.scored_pairs
-Printed per run: people on each side, extract rows, candidate pairs (blocked pairs scored, and pairs taken from
-the cache), wall time, CPU time (all threads and processes), peak memory, the load average while it ran (the
-machine is shared: wall times are inflated by other work, CPU time and memory are not), and cost per record
-(microseconds per source person and per candidate pair). Not a test: run by hand (`make benchmark-scaling`),
-figures go in the README.
+Printed per run: people on each side (and of them, those new or changed since the cache's month), extract
+rows, candidate pairs (blocked pairs scored, and pairs taken from the cache), wall time, CPU time (all threads
+and processes), peak memory, the load average while it ran (the machine is shared: wall times are inflated by
+other work, CPU time and memory are not), and cost per record (microseconds per source person and per
+candidate pair). Not a test: run by hand (`make benchmark-scaling`), figures go in the README.
 """
 
 from __future__ import annotations
@@ -83,7 +83,10 @@ def child(run: str, backend: str, database: Path) -> None:
     print(json.dumps({
         "run": run, "month": month, "eh_people": stats["eh_people"], "source_people": stats["source_people"],
         "extract_rows": int(extract_rows), "pairs_scored": stats["pairs_scored"],
-        "pairs_from_cache": stats["pairs_from_cache"], "seconds": round(seconds, 1),
+        "pairs_from_cache": stats["pairs_from_cache"],
+        # the month's churn: people new or changed since the cache's month, each scored afresh against the other side
+        "eh_people_new": stats.get("eh_people_new", stats["eh_people"]),
+        "source_people_new": stats.get("source_people_new", stats["source_people"]), "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu_seconds, 1), "peak_mib": round(peak_mib),
         "load": round((load_before + os.getloadavg()[0]) / 2, 1),
         "matches": len(result.matches)}))
