@@ -298,10 +298,13 @@ def conflicts_sql(pairs: str) -> str:
                                  >= {COMMON_NAME_EXPECTED_HOLDERS}
                         THEN 'a common name: the same name and date of birth at another address' END AS caution,
                    coalesce(e.upn <> s.upn OR e.nino <> s.nino, false)
-                   OR (NOT coalesce(e.dob = s.dob OR (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob)
-                                                      AND year(e.dob) = year(s.dob)), false)
-                       AND NOT coalesce(e.postcode_std = s.postcode_std, false)
-                       AND NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false)) AS weak,
+                   -- a CASE, not an AND, so the address similarity is computed only for the pairs whose date of
+                   -- birth and postcode both disagree (a third at county scale): DuckDB evaluates every operand
+                   -- of an AND in a SELECT list
+                   OR CASE WHEN coalesce(e.dob = s.dob OR (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob)
+                                                           AND year(e.dob) = year(s.dob)), false)
+                                OR coalesce(e.postcode_std = s.postcode_std, false) THEN false
+                           ELSE NOT coalesce({TOKEN_SET_RATIO}(e.address_std, s.address_std) >= 95, false) END AS weak,
                    coalesce((e.dob IS NULL OR s.dob IS NULL) AND e.surname_std = s.surname_std
                             AND list_has_any(e.forename_formal, s.forename_formal), false) AS full_name_no_dob
             FROM {pairs} p LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
