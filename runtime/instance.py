@@ -3,6 +3,7 @@ command line show in the UI."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 
@@ -22,15 +23,31 @@ telemetry:
 
 PID_TAG = "cfam/pid"
 HOST_TAG = "cfam/host"
+STORAGE_CREATED = ".storage-created"  # written once the instance's databases exist
 
 
 def prepare_dagster_home(paths: DataDir) -> str:
+    """Write the instance's config and create its storage once, under a lock.
+
+    Dagster creates its SQLite databases on first use and stamps each with its schema version. Two processes
+    doing that at once (a `cfam run` and the UI's run worker on a new data folder) can both stamp one database,
+    and every later instance then refuses to open it ("more than one head present"). So the storage is created
+    here, by one process at a time, before any run can start."""
     home = paths.dagster_home
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(home, 0o700)  # the event log holds run history: owner-only like the rest of the data folder
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(INSTANCE_YAML, encoding="utf-8")
+    fd = os.open(home / ".prepare-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        config = home / "dagster.yaml"
+        if not config.exists():
+            config.write_text(INSTANCE_YAML, encoding="utf-8")
+        if not (home / STORAGE_CREATED).exists():
+            with dg.DagsterInstance.from_config(str(home)):
+                pass  # opening the instance creates and stamps the run, event log and schedule databases
+            (home / STORAGE_CREATED).touch(mode=0o600)
+    finally:
+        os.close(fd)
     os.environ["DAGSTER_HOME"] = str(home)
     return str(home)
 
