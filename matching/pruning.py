@@ -20,6 +20,7 @@ import pandas as pd
 from matching.decisions import Thresholds
 from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE
 from matching.train import THRESHOLDS_KEY
+from warehouse.db import registered
 
 
 def pairs_that_matter(con: duckdb.DuckDBPyConnection, pairs: str, into: str, model: dict[str, Any],
@@ -27,12 +28,10 @@ def pairs_that_matter(con: duckdb.DuckDBPyConnection, pairs: str, into: str, mod
     """The TEMP table `into`: the table `pairs` (unique_id, eh_person_id, match_probability, ...) less the pairs
     that cannot change a decision (pairs_that_matter_sql); reviewed_people: the source people the analyst
     decided on."""
-    con.register("_cf_reviewed_people", pd.DataFrame({"unique_id": reviewed_people.astype(str).unique()}))
-    try:
+    reviewed = pd.DataFrame({"unique_id": reviewed_people.astype(str).unique()})
+    with registered(con, "_cf_reviewed_people", reviewed):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS "
                     f"{pairs_that_matter_sql(pairs, '_cf_reviewed_people', model, configured)}").fetchall()
-    finally:
-        con.unregister("_cf_reviewed_people")
 
 
 def pairs_that_matter_sql(pairs: str, reviewed: str, model: dict[str, Any], configured: Thresholds) -> str:

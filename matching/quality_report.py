@@ -30,6 +30,7 @@ from matching.train import splink_settings
 from matching.udfs import register_udfs
 from settings import Settings
 from warehouse.charts import chart_scripts, embed_script
+from warehouse.db import registered
 
 SPOT_CHECKS = 6
 @dataclass(frozen=True)
@@ -166,14 +167,11 @@ def _waterfalls(con: duckdb.DuckDBPyConnection, linker: Linker, spot_checks: pd.
     if spot_checks.empty:
         return []
     db_api = linker._db_api
-    con.register("_qr_pairs", spot_checks[["eh_person_id", "unique_id"]])
-    try:
+    with registered(con, "_qr_pairs", spot_checks[["eh_person_id", "unique_id"]]):
         left = con.execute(
             f"SELECT * FROM {EH_MODEL_INPUT} WHERE unique_id IN (SELECT eh_person_id FROM _qr_pairs)").df()
         right = con.execute(
             f"SELECT * FROM {SOURCE_MODEL_INPUT} WHERE unique_id IN (SELECT unique_id FROM _qr_pairs)").df()
-    finally:
-        con.unregister("_qr_pairs")
     scored = linker.inference.score_pairs(db_api.register(left), db_api.register(right)).as_pandas_dataframe()
     charts = []
     for pair in spot_checks.itertuples():

@@ -10,6 +10,7 @@ import pandas as pd
 
 from programme.family import Run
 from programme.progress import EH_SNAPSHOTS, WINDOW
+from warehouse.db import registered
 
 AUDIT_COLUMNS = ["family_id", "problem", "kind", "source", "row_key", "record_date", "detail"]
 
@@ -63,9 +64,8 @@ def result_evidence(run: Run, families: list[str]) -> pd.DataFrame:
     """AUDIT_COLUMNS for `families` (those with a result as of D), sorted."""
     if not families:
         return pd.DataFrame(columns=AUDIT_COLUMNS)
-    run.con.register("pg_audit_families_frame", pd.DataFrame({"family_id": families}))
-    run.table("pg_audit_families", "SELECT DISTINCT family_id FROM pg_audit_families_frame")
-    run.con.unregister("pg_audit_families_frame")
+    with registered(run.con, "pg_audit_families_frame", pd.DataFrame({"family_id": families})):
+        run.table("pg_audit_families", "SELECT DISTINCT family_id FROM pg_audit_families_frame")
     plan = run.plan
     params = {"w": plan.progress.window_months, "terms": plan.progress.terms_required,
               "weeks": plan.progress.benefit_free_weeks, "health": plan.eligibility.health_benefits}

@@ -16,6 +16,7 @@ import pandas as pd
 
 from programme.plan import OutcomesPlan
 from settings import parse_month
+from warehouse.db import registered
 
 CLAIM_COLUMNS = ["family_id", "attachment_date", "result_route", "result_date", "amount_gbp", "plan_version",
                  "model_version"]
@@ -84,29 +85,27 @@ def record_claims(con: duckdb.DuckDBPyConnection, decided: MonthClaims, run_id: 
     as they are (with the run that first wrote them). A family in the ledger in another month is refused.
     """
     month = decided.month
-    con.register("pg_new_claims", decided.claims)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        existing = con.execute(f"SELECT {', '.join(CLAIM_COLUMNS)} FROM programme.claims WHERE month = ? "
-                               "ORDER BY family_id", [month]).df()
-        if _same_claims(existing, decided.claims):
+    with registered(con, "pg_new_claims", decided.claims):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            existing = con.execute(f"SELECT {', '.join(CLAIM_COLUMNS)} FROM programme.claims WHERE month = ? "
+                                   "ORDER BY family_id", [month]).df()
+            if _same_claims(existing, decided.claims):
+                con.execute("COMMIT")
+                return False
+            count, first = con.execute("""
+                SELECT count(*), min(c.family_id) FROM programme.claims c JOIN pg_new_claims n USING (family_id)
+                WHERE c.month <> ?""", [month]).fetchall()[0]
+            if count:
+                raise DoubleClaimError(f"{month}: {count} families are already in the claims ledger in another "
+                                       f"month (first: {first}); run the months in order")
+            con.execute("DELETE FROM programme.claims WHERE month = ?", [month])
+            con.execute(f"""INSERT INTO programme.claims (month, {', '.join(CLAIM_COLUMNS)}, run_id)
+                            SELECT ?, {', '.join(CLAIM_COLUMNS)}, ? FROM pg_new_claims""", [month, run_id])
             con.execute("COMMIT")
-            return False
-        count, first = con.execute("""
-            SELECT count(*), min(c.family_id) FROM programme.claims c JOIN pg_new_claims n USING (family_id)
-            WHERE c.month <> ?""", [month]).fetchall()[0]
-        if count:
-            raise DoubleClaimError(f"{month}: {count} families are already in the claims ledger in another "
-                                   f"month (first: {first}); run the months in order")
-        con.execute("DELETE FROM programme.claims WHERE month = ?", [month])
-        con.execute(f"""INSERT INTO programme.claims (month, {', '.join(CLAIM_COLUMNS)}, run_id)
-                        SELECT ?, {', '.join(CLAIM_COLUMNS)}, ? FROM pg_new_claims""", [month, run_id])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("pg_new_claims")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     return True
 
 

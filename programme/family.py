@@ -17,6 +17,7 @@ import pandas as pd
 
 from programme.plan import OutcomesPlan
 from settings import month_end, months_between
+from warehouse.db import registered
 
 COUNTED_DECISIONS = ("auto_match", "clerical_accept")
 
@@ -68,9 +69,8 @@ def prepare(run: Run) -> bool:
 
     ends = pd.DataFrame({"as_of": [month_end(m) for m in months_between(pd.Timestamp(first).strftime("%Y-%m"),
                                                                           run.month)]})
-    run.con.register("pg_month_ends_frame", ends)
-    run.table("pg_month_ends", "SELECT CAST(as_of AS DATE) AS as_of FROM pg_month_ends_frame")
-    run.con.unregister("pg_month_ends_frame")
+    with registered(run.con, "pg_month_ends_frame", ends):
+        run.table("pg_month_ends", "SELECT CAST(as_of AS DATE) AS as_of FROM pg_month_ends_frame")
 
     # A month that reused an earlier snapshot adds nothing: one row per person per family per snapshot date.
     run.table("pg_eh", """

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -199,6 +200,16 @@ def encrypt_plain_warehouse(path: Path, key: str) -> None:
     backup.unlink()
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame | pa.Table) -> Iterator[str]:
+    """`frame` as the view `name` of `con` while the block runs; unregistered after, whatever happens."""
+    con.register(name, frame)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
 def delete_and_insert(con: duckdb.DuckDBPyConnection, table: str, month: str, frame: pd.DataFrame,
                       source: str | None = None) -> int:
     """Delete `month`'s rows of `table` (only `source`'s where given), then insert `frame`.
@@ -225,11 +236,8 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
         return 0
     target = target or con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
     quoted = ", ".join(f'"{column}"' for column in frame.columns)
-    con.register("_month_frame", as_arrow(frame, target))
-    try:
+    with registered(con, "_month_frame", as_arrow(frame, target)):
         con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _month_frame")
-    finally:
-        con.unregister("_month_frame")
     return len(frame)
 
 

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from settings import Settings, month_end, months_between
+from warehouse.db import registered
 
 TERMS = Settings().terms
 TOWN = "Peterborough"
@@ -291,10 +292,9 @@ class Scenario:
                   "staging.cross_keys_homes": self.cross_keys_frame(), "matching.matches": self.matches_frame()}
         for table, frame in tables.items():
             if len(frame):
-                con.register("scenario_frame", frame)
                 columns = ", ".join(f'"{c}"' for c in frame.columns)
-                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scenario_frame").fetchall()
-                con.unregister("scenario_frame")
+                with registered(con, "scenario_frame", frame):
+                    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scenario_frame").fetchall()
 
     # --- the same scenario as extract files ---------------------------------------------------------------
     def write_extracts(self, root: Path) -> list[Path]:
