@@ -7,6 +7,7 @@ import threading
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from duckdb.func import FunctionNullHandling, PythonUDFType
 from rapidfuzz import fuzz, process
 
@@ -16,7 +17,14 @@ TOKEN_SET_RATIO = "token_set_ratio"
 # WHEN >=85 ...), each time on the rows earlier levels left, so the chunk's scores are kept and looked up
 # instead of scored again. DuckDB runs chunks on several threads at once: one memo per thread.
 _memo = threading.local()
-_MEMO_LIMIT = 16_384   # a few chunks (DuckDB's chunks are 2,048 rows)
+_MEMO_LIMIT = 16_384   # a few chunks (DuckDB's chunks are 2,048 rows): a larger memo saved little at county scale
+
+
+def _pair_keys(left: pa.Array, right: pa.Array) -> pa.Array:
+    """One string per pair, built in Arrow: "<length of left>|left|right" (unambiguous whatever the addresses
+    hold); NULL where either is NULL. Looking up one string is about half the cost of a tuple of two."""
+    length = pc.cast(pc.utf8_length(left), pa.string())
+    return pc.binary_join_element_wise(length, left, right, "\x1f")
 
 
 def token_set_ratio_of(left: pa.Array, right: pa.Array) -> pa.Array:
@@ -25,21 +33,21 @@ def token_set_ratio_of(left: pa.Array, right: pa.Array) -> pa.Array:
 
     Vectorised over one DuckDB chunk; NULL in either argument gives NULL (a missing address is not a mismatch).
     """
-    known: dict[tuple[str, str], float] = getattr(_memo, "scores", None) or {}
+    known: dict[str, float] = getattr(_memo, "scores", None) or {}
     if len(known) > _MEMO_LIMIT:
         known = {}
-    pairs = list(zip(left.to_pylist(), right.to_pylist(), strict=True))
-    scores = [known.get(pair) for pair in pairs]
-    todo = [index for index, (score, (a, b)) in enumerate(zip(scores, pairs, strict=True))
-            if score is None and a is not None and b is not None]
-    if todo:
-        computed = process.cpdist([pairs[index][0] for index in todo], [pairs[index][1] for index in todo],
-                                  scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1).tolist()
-        for index, score in zip(todo, computed, strict=True):
-            scores[index] = score
-            known[pairs[index]] = score
+    keyed = _pair_keys(left, right)
+    keys = keyed.to_pylist()
+    scores = np.array(list(map(known.get, keys)), dtype=np.float64)   # not yet known: NaN
+    present = keyed.is_valid().to_numpy(zero_copy_only=False)
+    todo = np.flatnonzero(np.isnan(scores) & present)
+    if len(todo):
+        computed = process.cpdist(left.take(todo).to_pylist(), right.take(todo).to_pylist(),
+                                  scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1)
+        scores[todo] = computed
+        known.update(zip([keys[index] for index in todo], computed.tolist(), strict=True))
     _memo.scores = known
-    return pa.array(scores, type=pa.float64())
+    return pa.array(scores, mask=~present)
 
 
 def register_udfs(con: duckdb.DuckDBPyConnection) -> None:
