@@ -21,8 +21,9 @@ _MEMO_LIMIT = 16_384   # a few chunks (DuckDB's chunks are 2,048 rows): a larger
 
 
 def _pair_keys(left: pa.Array, right: pa.Array) -> pa.Array:
-    """One string per pair, built in Arrow: "<length of left>|left|right" (unambiguous whatever the addresses
-    hold); NULL where either is NULL. Looking up one string is about half the cost of a tuple of two."""
+    """One string per pair, built in Arrow: the left address's length, the left and the right address, joined by
+    the unit separator (the length makes it unambiguous whatever the addresses hold); NULL where either is NULL.
+    Looking up one such string costs about half what a tuple of two Python strings did."""
     length = pc.cast(pc.utf8_length(left), pa.string())
     return pc.binary_join_element_wise(length, left, right, "\x1f")
 
