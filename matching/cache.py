@@ -78,11 +78,18 @@ def score_with_cache(con: duckdb.DuckDBPyConnection, eh_table: str, source_table
 
 
 def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, pairs: str, weights: list[str]) -> None:
-    """Store the new pairs (of the month's pairs in `pairs`, those of a new person on either side: the cached
-    ones are of old people on both), make this run's people the scored people, and drop pairs of people no
-    longer scored."""
+    """Drop the pairs of people who changed or left, store the new pairs (of the month's pairs in `pairs`, those
+    of a new person on either side: the cached ones are of old people on both), and make this run's people the
+    scored people."""
     try:
         con.execute("BEGIN TRANSACTION").fetchall()
+        # Every stored pair carries its two people's hashes as scored_people held them, so the stale pairs are
+        # those of the few people whose (id, hash) is not this run's: found from them, not by testing every pair.
+        con.execute(f"""
+            DELETE FROM matching.scored_pairs WHERE cache_key = $key
+               AND (eh_person_id IN ({_gone_or_changed(_EH, "cf_eh_hashed")})
+                    OR unique_id IN ({_gone_or_changed(_SOURCE, "cf_source_hashed")}))
+        """, {"key": cache_key}).fetchall()
         con.execute(f"""
             INSERT INTO matching.scored_pairs
             SELECT $key, f.eh_person_id, e.record_hash, f.unique_id, s.record_hash, f.match_weight,
@@ -96,14 +103,14 @@ def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, pairs: str, weight
         for side, hashed in ((_EH, "cf_eh_hashed"), (_SOURCE, "cf_source_hashed")):
             con.execute(f"INSERT INTO matching.scored_people SELECT $key, '{side}', unique_id, record_hash "
                         f"FROM {hashed}", {"key": cache_key}).fetchall()
-        con.execute("""
-            DELETE FROM matching.scored_pairs c WHERE cache_key = $key AND NOT (
-                EXISTS (SELECT 1 FROM cf_eh_hashed e
-                        WHERE e.unique_id = c.eh_person_id AND e.record_hash = c.eh_record_hash)
-                AND EXISTS (SELECT 1 FROM cf_source_hashed s
-                            WHERE s.unique_id = c.unique_id AND s.record_hash = c.source_record_hash))
-        """, {"key": cache_key}).fetchall()
         con.execute("COMMIT").fetchall()
     except BaseException:
         con.execute("ROLLBACK").fetchall()
         raise
+
+
+def _gone_or_changed(side: str, hashed: str) -> str:
+    """The ids of `side`'s scored people whose record this run does not hold with the same hash."""
+    return f"""SELECT p.person_id FROM matching.scored_people p
+               WHERE p.cache_key = $key AND p.side = '{side}' AND NOT EXISTS (
+                   SELECT 1 FROM {hashed} h WHERE h.unique_id = p.person_id AND h.record_hash = p.record_hash)"""

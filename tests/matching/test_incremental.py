@@ -16,6 +16,13 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
+def _cache(con) -> pd.DataFrame:
+    """The stored pairs and people, without the weights (a list column)."""
+    pairs = con.execute("SELECT cache_key, eh_person_id, eh_record_hash, unique_id, source_record_hash, "
+                        "match_probability FROM matching.scored_pairs").df()
+    return _sorted(pairs), _sorted(con.execute("SELECT * FROM matching.scored_people").df())
+
+
 def test_second_month_scores_only_new_people_and_equals_a_cold_run(sample):
     _clear_cache(sample.con)
     previous = sample.match(PREVIOUS_MONTH)
@@ -23,8 +30,10 @@ def test_second_month_scores_only_new_people_and_equals_a_cold_run(sample):
     assert previous.stats["source_people_new"] == previous.stats["people_scored"]   # a cold run scores everyone
 
     warm = sample.match(LAST_MONTH)
+    warm_cache = _cache(sample.con)
     _clear_cache(sample.con)
     cold = sample.match(LAST_MONTH)
+    cold_cache = _cache(sample.con)
 
     # the second month scored only the people new or changed since the first, and took the rest from the cache
     assert 0 < warm.stats["source_people_new"] < 0.5 * warm.stats["people_scored"]
@@ -35,6 +44,9 @@ def test_second_month_scores_only_new_people_and_equals_a_cold_run(sample):
     # ... and its result is exactly a cold run's
     pd.testing.assert_frame_equal(_sorted(warm.matches), _sorted(cold.matches))
     pd.testing.assert_frame_equal(_sorted(warm.clerical_queue), _sorted(cold.clerical_queue))
+    # and it left the cache a cold run leaves: the pairs of people who changed or left gone, the new ones stored
+    for warm_table, cold_table in zip(warm_cache, cold_cache, strict=True):
+        pd.testing.assert_frame_equal(warm_table, cold_table)
 
     # the same month again scores nothing and still gives the same result
     again = sample.match(LAST_MONTH)
