@@ -140,6 +140,12 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
     return MatchResult(matches.reset_index(drop=True), queue, stats, in_force)
 
 
+# What _match_rows reads of each person's decision, typed.
+_PERSON_LEVEL = pa.schema([*((column, pa.string()) for column in
+                             ("unique_id", "eh_person_id", "eh_family_id", "decision", "method", "reason")),
+                           ("match_probability", pa.float64()), ("match_weight", pa.float64())])
+
+
 def _match_rows(con: duckdb.DuckDBPyConnection, person_level: pd.DataFrame, month: str,
                 version: str) -> pd.DataFrame:
     """MATCH_COLUMNS: each person's decisions on every row of theirs (SOURCE_ROWS), in a stable order. Joined and
@@ -153,11 +159,6 @@ def _match_rows(con: duckdb.DuckDBPyConnection, person_level: pd.DataFrame, mont
             FROM _cf_person_level p JOIN {SOURCE_ROWS} r USING (unique_id)
             ORDER BY r.source, r.row_key, p.decision, p.eh_person_id NULLS LAST, p.eh_family_id NULLS LAST""",
                            {"month": month, "version": version}).df()
-
-
-_PERSON_LEVEL = pa.schema([*((column, pa.string()) for column in
-                             ("unique_id", "eh_person_id", "eh_family_id", "decision", "method", "reason")),
-                           ("match_probability", pa.float64()), ("match_weight", pa.float64())])
 
 
 def _pairs_with_family_evidence(con: duckdb.DuckDBPyConnection, model: dict, thresholds: Thresholds,
