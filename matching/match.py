@@ -27,7 +27,7 @@ from matching.person_views import (
     restrict_source_model_input,
 )
 from matching.predict import score_pairs
-from matching.pruning import pairs_that_matter
+from matching.pruning import DOBS_APART, IDS_DIFFER, pairs_that_matter
 from matching.train import TERM_FREQUENCIES_KEY, THRESHOLDS_KEY, load_model
 from matching.udfs import TOKEN_SET_RATIO, register_udfs
 from settings import Settings, parse_month
@@ -271,11 +271,8 @@ def conflicts_sql(pairs: str) -> str:
     """
     return f"""
             SELECT p.*,
-                   CASE WHEN e.upn <> s.upn OR e.nino <> s.nino THEN 'UPN or NINO differs'
-                        WHEN abs(date_diff('day', e.dob, s.dob)) > 365
-                             AND NOT (month(e.dob) = day(s.dob) AND day(e.dob) = month(s.dob))
-                             AND NOT (month(e.dob) = month(s.dob) AND day(e.dob) = day(s.dob))   -- a year mistyped
-                        THEN 'dates of birth more than a year apart'
+                   CASE WHEN {IDS_DIFFER} THEN 'UPN or NINO differs'
+                        WHEN {DOBS_APART} THEN 'dates of birth more than a year apart'
                         WHEN left(e.forename_std, 1) <> left(s.forename_std, 1)
                              AND NOT list_has_any(e.forename_formal, s.forename_formal)
                              AND NOT coalesce(list_contains(e.other_forenames, s.forename_std), false)
@@ -287,11 +284,9 @@ def conflicts_sql(pairs: str) -> str:
                         THEN 'forenames differ'
                         -- an initial says nothing between family members who share it and whom the date of
                         -- birth cannot tell apart (twins Mihai and Mihaela, one without a date of birth)
-                        WHEN least(length(e.forename_std), length(s.forename_std)) = 1 AND EXISTS (
-                                 SELECT 1 FROM {EH_PEOPLE} o
-                                 WHERE o.family_id = e.family_id AND o.unique_id <> e.unique_id
-                                   AND left(o.forename_std, 1) = left(e.forename_std, 1)
-                                   AND (o.dob IS NULL OR s.dob IS NULL OR o.dob = s.dob))
+                        WHEN least(length(e.forename_std), length(s.forename_std)) = 1
+                             AND i.unique_id IS NOT NULL
+                             AND (i.undated OR s.dob IS NULL OR list_contains(i.dobs, s.dob))
                         THEN 'an initial another member of the family shares' END AS conflict,
                    CASE WHEN e.forename_std = s.forename_std AND e.surname_std = s.surname_std AND e.dob = s.dob
                              AND NOT coalesce(e.postcode_std = s.postcode_std, false)
@@ -299,7 +294,7 @@ def conflicts_sql(pairs: str) -> str:
                              AND f.holders * n.holders / (SELECT count(*) FROM {EH_PEOPLE})
                                  >= {COMMON_NAME_EXPECTED_HOLDERS}
                         THEN 'a common name: the same name and date of birth at another address' END AS caution,
-                   coalesce(e.upn <> s.upn OR e.nino <> s.nino, false)
+                   coalesce({IDS_DIFFER}, false)
                    -- a CASE, not an AND, so the address similarity is computed only for the pairs whose date of
                    -- birth and postcode both disagree (a third at county scale): DuckDB evaluates every operand
                    -- of an AND in a SELECT list
@@ -311,6 +306,12 @@ def conflicts_sql(pairs: str) -> str:
                             AND list_has_any(e.forename_formal, s.forename_formal), false) AS full_name_no_dob
             FROM {pairs} p LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id
             LEFT JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
+            -- each register person's co-members of the same initial: their dates of birth, and whether one has none
+            LEFT JOIN (SELECT a.unique_id, list(b.dob) AS dobs, bool_or(b.dob IS NULL) AS undated
+                       FROM {EH_PEOPLE} a JOIN {EH_PEOPLE} b
+                         ON a.family_id = b.family_id AND a.unique_id <> b.unique_id
+                        AND left(a.forename_std, 1) = left(b.forename_std, 1)
+                       GROUP BY a.unique_id) i ON i.unique_id = e.unique_id
             LEFT JOIN (SELECT forename_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) f
                    ON f.forename_std = e.forename_std
             LEFT JOIN (SELECT surname_std, count(*) AS holders FROM {EH_PEOPLE} GROUP BY 1) n
