@@ -3,7 +3,8 @@
 The score floor (match.SCORE_FLOOR) keeps every pair family evidence might lift: at county scale millions of
 pairs, nearly all of them strangers, so they stay in DuckDB and only the pairs kept come to pandas. A pair can
 change a decision only if
-- it clears the lowest clerical bar on its own (decide() drops every other pair), or
+- it clears the lowest clerical bar on its own (decide() drops every other pair) and its dates of birth are not
+  years apart (match_month never puts such a pair to the analyst), or the lowest auto-match bar, or
 - family evidence could lift it: its source household and Early Help family hold another scored pair, and one of
   the group's pairs clears the support floor (with_family_evidence needs two pairs and an anchor), and neither
   its identifiers nor its dates of birth conflict (a conflicting pair takes no part in family evidence: at county
@@ -19,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from matching.calibration import CLERICAL_GRID
+from matching.calibration import AUTO_GRID, CLERICAL_GRID
 from matching.decisions import Thresholds
 from matching.person_views import EH_PEOPLE, SOURCE_PEOPLE
 from matching.train import THRESHOLDS_KEY
@@ -51,12 +52,13 @@ def pairs_that_matter_sql(pairs: str, reviewed: str, model: dict[str, Any], conf
     A source person's household is SOURCE_PEOPLE.household_key, an Early Help person's family EH_PEOPLE.family_id
     (a pair missing either is in no group).
 
-    The clerical bar is the lowest any source can have in force: the configured one, every source's calibrated
-    one, or the lowest the analyst's decisions can move one to (calibration.CLERICAL_GRID); the support floor
-    is the configured clerical bar (match_month passes it to with_family_evidence).
+    Each bar is the lowest any source can have in force: the configured one, every source's calibrated one, or
+    the lowest the analyst's decisions can move one to (calibration's grids); the support floor is the configured
+    clerical bar (match_month passes it to with_family_evidence).
     """
-    calibrated = (model.get(THRESHOLDS_KEY) or {}).values()
+    calibrated = list((model.get(THRESHOLDS_KEY) or {}).values())
     clerical_bar = min([configured.clerical_lower, CLERICAL_GRID[0], *(bars["clerical_lower"] for bars in calibrated)])
+    auto_bar = min([configured.auto_match, AUTO_GRID[0], *(bars["auto_match"] for bars in calibrated)])
     conflicting = f"(coalesce({IDS_DIFFER}, false) OR coalesce({DOBS_APART}, false))"
     people = f"""LEFT JOIN {SOURCE_PEOPLE} s ON s.unique_id = p.unique_id
                  LEFT JOIN {EH_PEOPLE} e ON e.unique_id = p.eh_person_id"""
@@ -71,7 +73,8 @@ def pairs_that_matter_sql(pairs: str, reviewed: str, model: dict[str, Any], conf
                AND max(p.match_probability) >= CAST({float(configured.clerical_lower)!r} AS DOUBLE))
         SELECT p.* FROM {pairs} p {people}
         LEFT JOIN liftable l ON l.household_key = s.household_key AND l.family_id = e.family_id
-        WHERE p.match_probability >= CAST({float(clerical_bar)!r} AS DOUBLE)
+        WHERE p.match_probability >= CAST({float(auto_bar)!r} AS DOUBLE)
+           OR (p.match_probability >= CAST({float(clerical_bar)!r} AS DOUBLE) AND NOT coalesce({DOBS_APART}, false))
            OR (l.household_key IS NOT NULL AND NOT {conflicting})
            OR p.unique_id IN (SELECT unique_id FROM {reviewed})
     """

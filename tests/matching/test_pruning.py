@@ -28,14 +28,15 @@ def test_the_rule_keeps_pairs_over_the_bar_liftable_groups_and_reviewed_people()
                     ('S7', 'H5', NULL, NULL), ('S8', 'H2', NULL, NULL), ('S9', NULL, NULL, NULL),
                     ('S11', 'H6', NULL, NULL), ('S12', 'H7', '2010-05-01', NULL), ('S13', 'H7', '1990-01-01', NULL),
                     ('S14', 'H7', NULL, 'AB123456C'), ('S15', 'H8', '1980-03-04', NULL), ('S16', 'H8', NULL, NULL),
-                    ('S17', 'H7', '2013-04-02', NULL))
+                    ('S17', 'H7', '2013-04-02', NULL), ('S18', 'H9', '1970-01-01', NULL))
                     t(unique_id, household_key, dob, nino)""").fetchall()
     con.execute(f"""CREATE TEMP TABLE {EH_PEOPLE} AS
                     SELECT unique_id, family_id, CAST(dob AS DATE) AS dob, NULL AS upn, nino FROM (VALUES
                     ('E1', 'F1', NULL, NULL), ('E2', 'F2', NULL, NULL), ('E3', 'F2', NULL, NULL),
                     ('E4', 'F3', NULL, NULL), ('E5', 'F4', NULL, NULL), ('E6', 'F5', NULL, NULL),
                     ('E7', 'F6', '2010-05-01', NULL), ('E8', 'F6', '1975-06-20', NULL), ('E9', 'F6', NULL, 'ZZ999999Z'),
-                    ('E10', 'F7', '1990-07-15', NULL), ('E11', 'F7', NULL, NULL), ('E12', 'F6', '2013-02-04', NULL))
+                    ('E10', 'F7', '1990-07-15', NULL), ('E11', 'F7', NULL, NULL), ('E12', 'F6', '2013-02-04', NULL),
+                    ('E13', 'F8', '1999-09-09', NULL))
                     t(unique_id, family_id, dob, nino)""").fetchall()
     pairs = pd.DataFrame([
         ("S1", "E1", 0.45, "alone, over the lowest calibrated bar"),
@@ -53,7 +54,8 @@ def test_the_rule_keeps_pairs_over_the_bar_liftable_groups_and_reviewed_people()
         ("S17", "E12", 0.01, "in the liftable group: the day and month of its date of birth swapped"),
         ("S13", "E8", 0.01, "dropped: in a liftable group, but born years apart"),
         ("S14", "E9", 0.01, "dropped: in a liftable group, but the NINO differs"),
-        ("S15", "E10", 0.6, "over the bar, though born years apart"),
+        ("S15", "E10", 0.6, "dropped: over the clerical bar, but born years apart (never put to the analyst)"),
+        ("S18", "E13", 0.92, "over the lowest auto-match bar, though born years apart"),
         ("S16", "E11", 0.01, "dropped: the group's only other pair is born years apart"),
     ], columns=["unique_id", "eh_person_id", "match_probability", "why"]).assign(mw_name=1.5)
     con.register("pairs_frame", pairs)
