@@ -47,6 +47,12 @@ def _source_rows_sql() -> str:
     return "\nUNION ALL\n".join(parts)
 
 
+def _person_id(person_key: str) -> str:
+    """A source person's pseudonymous id, from the source and its person key (SQL of the column `source`):
+    hashed once a person or row, not once an extract row (at county scale millions of hashes)."""
+    return f"source || '-' || left(md5(source || '|' || {person_key}), 16)"
+
+
 def person_view_statements(month: str) -> list[str]:
     """The statements (DuckDB SQL, in order) that (re)create the TEMP tables for `month`; the month is bound
     as a literal, so each backend runs them as they are (matching/spark_backend.py renders them for Spark)."""
@@ -73,21 +79,21 @@ def person_view_statements(month: str) -> list[str]:
         -- and the memory a copy of every row would hold is left to them (at county scale, under the 2GB memory
         -- limit, half the time of the person views)
         CREATE OR REPLACE TEMP VIEW cf_source_all_rows AS
-        SELECT *, source || '-' || left(md5(source || '|' || person_key), 16) AS unique_id,
+        SELECT *,
                -- (month, row_number) as one number, in the same order: arg_max over a tuple compares structs,
                -- twice as slow at county scale
                CAST(replace(month, '-', '') AS BIGINT) * 10000000000 + row_number AS row_order
         FROM ({_source_rows_sql()})
     """, f"""
         CREATE OR REPLACE TEMP TABLE {SOURCE_ROWS} AS
-        SELECT source, row_key, arg_max(unique_id, month) AS unique_id
-        FROM cf_source_all_rows GROUP BY ALL
+        SELECT source, row_key, {_person_id("arg_max(person_key, month)")} AS unique_id
+        FROM cf_source_all_rows GROUP BY source, row_key
     """,
     # Attributes from the person's latest row; the earliest row_key stands for the person in the review queue
     # (it stays the same as later months add rows, so the review_id is stable).
     f"""
         CREATE OR REPLACE TEMP TABLE {SOURCE_PEOPLE} AS
-        SELECT source AS source_dataset, unique_id,
+        SELECT source AS source_dataset, {_person_id("person_key")} AS unique_id,
                arg_max(forename_std, row_order) AS forename_std,
                arg_max(forename_formal, row_order) AS forename_formal,
                arg_max(surname_std, row_order) AS surname_std,
@@ -110,7 +116,7 @@ def person_view_statements(month: str) -> list[str]:
                                          arg_max(postcode_std || '|' || address_std, row_order))
                    AS household_key,
                count(DISTINCT row_key) AS row_keys
-        FROM cf_source_all_rows GROUP BY source, unique_id
+        FROM cf_source_all_rows GROUP BY source, person_key
     """, "DROP VIEW cf_source_all_rows",
         f"CREATE OR REPLACE TEMP VIEW {EH_MODEL_INPUT} AS SELECT {', '.join(PERSON_COLUMNS)} FROM {EH_PEOPLE}"]
     literal = f"'{parse_month(month)}'"   # YYYY-MM, checked: safe to write into the SQL
