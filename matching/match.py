@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -116,8 +117,8 @@ def match_month(con: duckdb.DuckDBPyConnection, month: str, settings: Settings, 
                                    reason="lives at this family's address")
     decided["eh_family_id"] = decided["eh_person_id"].map(family_of)
     # what the analyst reads: why matched (family evidence, a tie broken) and why not automatic
-    decided["reason"] = ["; ".join(part for part in (reason, note) if isinstance(part, str) and part)
-                         for reason, note in zip(decided["reason"], decided["note"], strict=True)]
+    reason, note = decided["reason"].fillna(""), decided["note"].fillna("")
+    decided["reason"] = reason + np.where((reason != "") & (note != ""), "; ", "") + note
 
     person_level = pd.concat([decided, households], ignore_index=True)
     matches = _match_rows(con, person_level, month, version)
