@@ -84,15 +84,25 @@ def with_family_evidence_of_households(pairs: pd.DataFrame, model_prior: float, 
 
     Every rule works within one source household, so the pairs of any set of whole households get the answers
     they would get among all pairs (tests/matching/test_vectorised_rules.py): the Spark backend runs this on a
-    partition of households at a time.
+    partition of households at a time. Within a household every rule relates pairs of one Early Help family, so
+    the rules run only on the pairs that share their (household, family) with another pair free of conflict (at
+    county scale under half of them): the others cannot be lifted, claimed or tied, and pass through as they are.
     """
-    people = pairs.drop_duplicates("unique_id")
-    members = pairs.drop_duplicates("eh_person_id")
-    return with_family_evidence(
-        pairs.drop(columns=PAIR_KEYS), people.set_index("unique_id")["household_key"].dropna(),
+    clean = pairs["conflict"].isna().to_numpy()
+    grouped = np.zeros(len(pairs), dtype=bool)
+    grouped[clean] = pairs.loc[clean, ["household_key", "family_id"]].duplicated(keep=False).to_numpy()
+    in_groups = pairs[grouped]
+    people = in_groups.drop_duplicates("unique_id")
+    members = in_groups.drop_duplicates("eh_person_id")
+    evidenced = with_family_evidence(
+        in_groups.drop(columns=PAIR_KEYS), people.set_index("unique_id")["household_key"].dropna(),
         members.set_index("eh_person_id")["family_id"],
         members.drop_duplicates("family_id").set_index("family_id")["family_size"], model_prior, support_floor,
         namesakes, frozenset(people.loc[is_true(people["listed_once"]), "unique_id"]))
+    alone = pairs[~grouped].drop(columns=PAIR_KEYS).assign(reason="")
+    # back in the pairs' own order (by position: labels may repeat)
+    positions = np.concatenate([np.flatnonzero(grouped), np.flatnonzero(~grouped)])
+    return pd.concat([evidenced, alone]).iloc[np.argsort(positions, kind="stable")]
 
 
 def _add_family_evidence(scored: pd.DataFrame, household_of: pd.Series, family_of: pd.Series,

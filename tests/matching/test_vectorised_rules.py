@@ -84,6 +84,9 @@ def test_family_evidence_household_by_household_is_the_evidence_of_the_whole_tow
     parts = [family_evidence.with_family_evidence_of_households(part, 1e-4, 0.5, town["namesakes"])
              for _, part in keyed.groupby("household_key", dropna=False, sort=False)]
     pd.testing.assert_frame_equal(pd.concat(parts).sort_index(), _evidence(family_evidence, town))
+    # and all at once, in the pairs' own order: the pairs alone in their household and family skip the rules
+    whole = family_evidence.with_family_evidence_of_households(keyed, 1e-4, 0.5, town["namesakes"])
+    pd.testing.assert_frame_equal(whole, _evidence(family_evidence, town))
 
 
 @st.composite
