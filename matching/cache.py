@@ -99,10 +99,12 @@ def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, pairs: str, weight
             WHERE f.eh_person_id IN (SELECT unique_id FROM cf_eh_new)
                OR f.unique_id IN (SELECT unique_id FROM cf_source_new)
         """, {"key": cache_key}).fetchall()
-        con.execute("DELETE FROM matching.scored_people WHERE cache_key = $key", {"key": cache_key}).fetchall()
-        for side, hashed in ((_EH, "cf_eh_hashed"), (_SOURCE, "cf_source_hashed")):
+        # this run's people become the scored people: those who changed or left go, the new and changed come in
+        for side, hashed, new in ((_EH, "cf_eh_hashed", "cf_eh_new"), (_SOURCE, "cf_source_hashed", "cf_source_new")):
+            con.execute(f"""DELETE FROM matching.scored_people WHERE cache_key = $key AND side = '{side}'
+                            AND person_id IN ({_gone_or_changed(side, hashed)})""", {"key": cache_key}).fetchall()
             con.execute(f"INSERT INTO matching.scored_people SELECT $key, '{side}', unique_id, record_hash "
-                        f"FROM {hashed}", {"key": cache_key}).fetchall()
+                        f"FROM {new}", {"key": cache_key}).fetchall()
         con.execute("COMMIT").fetchall()
     except BaseException:
         con.execute("ROLLBACK").fetchall()
