@@ -344,6 +344,7 @@ def _clerical_queue(con: duckdb.DuckDBPyConnection, decided: pd.DataFrame, score
     review = decided[decided["decision"] == "clerical_review"]
     review = review.assign(note=review["reason"])   # family evidence and why not automatic, before the fields
     weights = [column for column in scored.columns if column.startswith("mw_")]
+    scored = scored[scored["unique_id"].isin(review["unique_id"])]   # the queue's people: a few of a million pairs
     review = review.merge(scored[["unique_id", "eh_person_id", *weights]], on=["unique_id", "eh_person_id"], how="left")
     source_side, eh_side = _side_by_side(con, review)
     queue = review.merge(source_side, on="unique_id").merge(eh_side, on="eh_person_id")
