@@ -114,8 +114,7 @@ def person_view_statements(month: str) -> list[str]:
                arg_min(row_key, (month, row_key)) AS review_row_key,
                source || '|' || coalesce(arg_max(household_ref, row_order),
                                          arg_max(postcode_std || '|' || address_std, row_order))
-                   AS household_key,
-               count(DISTINCT row_key) AS row_keys
+                   AS household_key
         FROM cf_source_all_rows GROUP BY source, person_key
     """, "DROP VIEW cf_source_all_rows",
         f"CREATE OR REPLACE TEMP VIEW {EH_MODEL_INPUT} AS SELECT {', '.join(PERSON_COLUMNS)} FROM {EH_PEOPLE}"]
