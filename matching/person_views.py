@@ -48,8 +48,8 @@ def _source_rows_sql() -> str:
 
 
 def _person_id(person_key: str) -> str:
-    """A source person's pseudonymous id, from the source and its person key (SQL of the column `source`):
-    hashed once a person or row, not once an extract row (at county scale millions of hashes)."""
+    """SQL for a source person's pseudonymous id, from the `source` column and the SQL `person_key`; the callers
+    hash it once a person or row key, not once an extract row (millions of hashes at county scale)."""
     return f"source || '-' || left(md5(source || '|' || {person_key}), 16)"
 
 
