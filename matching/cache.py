@@ -83,12 +83,15 @@ def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, pairs: str, weight
     scored people."""
     try:
         con.execute("BEGIN TRANSACTION").fetchall()
+        # The last run's people whose record this run does not hold with the same hash: they changed or left.
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE cf_stale_people AS
+                        {_gone_or_changed(_EH, "cf_eh_hashed")}
+                        UNION ALL {_gone_or_changed(_SOURCE, "cf_source_hashed")}""", {"key": cache_key}).fetchall()
         # Every stored pair carries its two people's hashes as scored_people held them, so the stale pairs are
-        # those of the few people whose (id, hash) is not this run's: found from them, not by testing every pair.
+        # those of the stale people: found from them, not by testing every pair.
         con.execute(f"""
             DELETE FROM matching.scored_pairs WHERE cache_key = $key
-               AND (eh_person_id IN ({_gone_or_changed(_EH, "cf_eh_hashed")})
-                    OR unique_id IN ({_gone_or_changed(_SOURCE, "cf_source_hashed")}))
+               AND (eh_person_id IN ({_stale(_EH)}) OR unique_id IN ({_stale(_SOURCE)}))
         """, {"key": cache_key}).fetchall()
         con.execute(f"""
             INSERT INTO matching.scored_pairs
@@ -99,20 +102,27 @@ def _remember(con: duckdb.DuckDBPyConnection, cache_key: str, pairs: str, weight
             WHERE f.eh_person_id IN (SELECT unique_id FROM cf_eh_new)
                OR f.unique_id IN (SELECT unique_id FROM cf_source_new)
         """, {"key": cache_key}).fetchall()
-        # this run's people become the scored people: those who changed or left go, the new and changed come in
-        for side, hashed, new in ((_EH, "cf_eh_hashed", "cf_eh_new"), (_SOURCE, "cf_source_hashed", "cf_source_new")):
+        # this run's people become the scored people: the stale ones go, the new and changed come in
+        for side, new in ((_EH, "cf_eh_new"), (_SOURCE, "cf_source_new")):
             con.execute(f"""DELETE FROM matching.scored_people WHERE cache_key = $key AND side = '{side}'
-                            AND person_id IN ({_gone_or_changed(side, hashed)})""", {"key": cache_key}).fetchall()
+                            AND person_id IN ({_stale(side)})""", {"key": cache_key}).fetchall()
             con.execute(f"INSERT INTO matching.scored_people SELECT $key, '{side}', unique_id, record_hash "
                         f"FROM {new}", {"key": cache_key}).fetchall()
         con.execute("COMMIT").fetchall()
     except BaseException:
         con.execute("ROLLBACK").fetchall()
         raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS cf_stale_people").fetchall()
 
 
 def _gone_or_changed(side: str, hashed: str) -> str:
-    """The ids of `side`'s scored people whose record this run does not hold with the same hash."""
-    return f"""SELECT p.person_id FROM matching.scored_people p
+    """(side, person_id) of `side`'s scored people whose record this run does not hold with the same hash."""
+    return f"""SELECT p.side, p.person_id FROM matching.scored_people p
                WHERE p.cache_key = $key AND p.side = '{side}' AND NOT EXISTS (
                    SELECT 1 FROM {hashed} h WHERE h.unique_id = p.person_id AND h.record_hash = p.record_hash)"""
+
+
+def _stale(side: str) -> str:
+    """The ids of `side`'s people who changed or left (cf_stale_people, made once a run by _remember)."""
+    return f"SELECT person_id FROM cf_stale_people WHERE side = '{side}'"

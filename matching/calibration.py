@@ -120,11 +120,12 @@ def thresholds_in_force(best: pd.DataFrame, reviewed: pd.DataFrame,
         decided = reviewed[reviewed["source"] == source]
         probability = decided["match_probability"]
         in_band = int((probability >= clerical).sum())   # the queue, and auto-matches an analyst checked
-        # the source's best candidates only when its bars are recalibrated (a million rows at county scale)
-        mine = best[best["source"] == source] if in_band >= MIN_DECISIONS else best.iloc[:0]
-        if len(mine):
-            found = calibrate(mine[["source", "match_probability"]], decided)[0]
-            auto, clerical, origin = found.auto_match, found.clerical_lower, "decisions"
+        if in_band >= MIN_DECISIONS:
+            # the source's best candidates, only for a source recalibrated (a million rows at county scale)
+            mine = best[best["source"] == source]
+            if len(mine):
+                found = calibrate(mine[["source", "match_probability"]], decided)[0]
+                auto, clerical, origin = found.auto_match, found.clerical_lower, "decisions"
         rows.append({"source": source, "auto_match": auto, "clerical_lower": clerical, "origin": origin,
                      "decisions_in_band": in_band})
     return pd.DataFrame(rows, columns=["source", "auto_match", "clerical_lower", "origin", "decisions_in_band"])
